@@ -1,0 +1,89 @@
+"""`flask --app api db …`: build, migrate, load and check the database."""
+
+import sqlite3
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from db import DatabaseError, dataset_info
+from db import migrate as migrations
+from db.build import build, check_current, dataset_version, load
+from db.checks import ContentError
+from db.content import load_content
+
+db_cli = AppGroup("db", help="Build and inspect the ossa database.")
+
+
+def _echo(message):
+    click.echo(message, err=True)
+
+
+def _fail(exc):
+    raise click.ClickException(str(exc)) from exc
+
+
+@db_cli.command("build")
+@click.option("--if-outdated", is_flag=True, help="Do nothing when the database is current.")
+def build_command(if_outdated):
+    """Build the database from migrations and content, then swap it in atomically."""
+    path = current_app.config["DATABASE"]
+    if if_outdated:
+        try:
+            version = check_current(path)
+            _echo(f"database {path} is current (dataset {version})")
+            return
+        except DatabaseError as exc:
+            _echo(f"rebuilding: {exc}")
+    started = time.perf_counter()
+    try:
+        build(path, progress=_echo)
+    except (ContentError, DatabaseError, migrations.MigrationError) as exc:
+        _fail(exc)
+    _echo(f"done in {time.perf_counter() - started:.2f}s")
+
+
+@db_cli.command("upgrade")
+def upgrade_command():
+    """Apply pending migrations to the database file in place."""
+    conn = sqlite3.connect(current_app.config["DATABASE"])
+    try:
+        names = migrations.upgrade(conn, progress=_echo)
+    except migrations.MigrationError as exc:
+        _fail(exc)
+    finally:
+        conn.close()
+    _echo(f"{len(names)} migration(s) applied")
+
+
+@db_cli.command("load")
+def load_command():
+    """Validate the content files and load them into the migrated database in place."""
+    conn = sqlite3.connect(current_app.config["DATABASE"])
+    try:
+        if migrations.pending(conn):
+            raise DatabaseError("migrations are pending: run `flask --app api db upgrade` first")
+        load(conn, load_content(), dataset_version(), progress=_echo)
+    except (ContentError, DatabaseError, migrations.MigrationError) as exc:
+        _fail(exc)
+    finally:
+        conn.close()
+
+
+@db_cli.command("check")
+def check_command():
+    """Exit non-zero unless the database holds the current dataset."""
+    try:
+        version = check_current(current_app.config["DATABASE"])
+    except DatabaseError as exc:
+        _fail(exc)
+    conn = sqlite3.connect(current_app.config["DATABASE"])
+    info = dataset_info(conn)
+    conn.close()
+    click.echo(f"ok: dataset {version}, last reviewed {info['last_reviewed']}")
+
+
+def init_app(app):
+    """Register the `db` command group."""
+    app.cli.add_command(db_cli)

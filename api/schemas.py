@@ -1,0 +1,181 @@
+"""Response schemas: every body the API returns is dumped through one of these."""
+
+from marshmallow import Schema, fields
+
+Str, Bool, Int, Float = fields.Str, fields.Bool, fields.Int, fields.Float
+
+
+def Many(schema):  # noqa: N802 - reads like a field class
+    return fields.List(fields.Nested(schema))
+
+
+def Strs():  # noqa: N802
+    return fields.List(fields.Str())
+
+
+class SourceSchema(Schema):
+    id, title, publisher, url, reviewed = Str(), Str(), Str(), Str(), Str()
+
+
+class RefSchema(Schema):
+    id, name = Str(), Str()
+
+
+class BrandCodeSchema(Schema):
+    name, rxcui = Str(), Str(allow_none=True)
+
+
+class CodesSchema(Schema):
+    rxcui = Str(allow_none=True)
+    brands = Many(BrandCodeSchema)
+    atc, atc_retired = Strs(), Strs()
+    rxnorm_release, atc_release = Str(), Str()
+
+
+class BoneJointSchema(Schema):
+    risk, pain_types = Str(), Strs()
+    onset, duration, pattern, mechanism = (Str(allow_none=True) for _ in range(4))
+    summary, sources = Str(), Strs()
+
+
+class BoneLossSchema(Schema):
+    warning = Bool()
+    by_menopausal_status = fields.Dict(keys=Str(), values=Str())
+    fracture_risk, detail, sources = Str(), Str(allow_none=True), Strs()
+
+
+class OnjSchema(Schema):
+    warning = Bool()
+    detail, prevention, sources = Str(allow_none=True), Str(allow_none=True), Strs()
+
+
+class ManagementRefSchema(Schema):
+    id, title, kind, detail, sources = Str(), Str(), Str(), Str(), Strs()
+
+
+class InteractionSchema(Schema):
+    drug_id, drug_name, severity, detail, sources = Str(), Str(), Str(), Str(), Strs()
+
+
+class DrugSchema(Schema):
+    id, generic_name, brand_names, synonyms = Str(), Str(), Strs(), Strs()
+    codes = fields.Nested(CodesSchema)
+    drug_class = fields.Nested(RefSchema)
+    therapy_type, roles, routes = Str(), Strs(), Strs()
+    bone_joint = fields.Nested(BoneJointSchema)
+    bone_loss = fields.Nested(BoneLossSchema)
+    onj = fields.Nested(OnjSchema)
+    management = Many(ManagementRefSchema)
+    interactions = Many(InteractionSchema)
+    sources = Many(SourceSchema)
+    last_reviewed = Str()
+
+
+class PageSchema(Schema):
+    total, limit, offset = Int(), Int(), Int()
+
+
+class DrugPageSchema(PageSchema):
+    items = Many(DrugSchema)
+
+
+class ConceptSchema(Schema):
+    system, code, tty, name, retired = Str(), Str(), Str(allow_none=True), Str(allow_none=True), Bool()
+
+
+class MatchSchema(Schema):
+    type, matched_name, score, ambiguous = Str(), Str(), Float(), Bool()
+    concept = fields.Nested(ConceptSchema)
+
+
+class AlternativeSchema(Schema):
+    drug_id, name, name_type, generic_name, score = Str(), Str(), Str(), Str(), Float()
+
+
+class LookupSchema(Schema):
+    query = Str()
+    match = fields.Nested(MatchSchema)
+    drug = fields.Nested(DrugSchema)
+    alternatives = Many(AlternativeSchema)
+
+
+class SearchSchema(Schema):
+    query = Str()
+    results = Many(AlternativeSchema)
+
+
+class MemberSchema(Schema):
+    id, generic_name, brand_names, risk = Str(), Str(), Strs(), Str()
+
+
+class ClassSchema(Schema):
+    id, name, therapy_type, mechanism, summary = Str(), Str(), Str(), Str(), Str()
+    members = Many(MemberSchema)
+    sources = Many(SourceSchema)
+    last_reviewed = Str()
+
+
+class ClassPageSchema(PageSchema):
+    items = Many(ClassSchema)
+
+
+class DrugRefSchema(Schema):
+    id, generic_name = Str(), Str()
+
+
+class ManagementSchema(Schema):
+    id, title, kind, detail = Str(), Str(), Str(), Str()
+    pain_types, causes = Strs(), Strs()
+    drugs = Many(DrugRefSchema)
+    sources = Many(SourceSchema)
+    last_reviewed = Str()
+
+
+class ManagementPageSchema(PageSchema):
+    items = Many(ManagementSchema)
+
+
+class SectionSchema(Schema):
+    heading, points = Str(), Strs()
+
+
+class GuidanceSchema(Schema):
+    id, title, summary = Str(), Str(), Str()
+    sections = Many(SectionSchema)
+    sources = Many(SourceSchema)
+    last_reviewed = Str()
+
+
+class GuidancePageSchema(PageSchema):
+    items = Many(GuidanceSchema)
+
+
+class CountsSchema(Schema):
+    drugs, classes, management, guidance, names, codes = (Int() for _ in range(6))
+
+
+class MetaSchema(Schema):
+    name, version, dataset_version, last_reviewed = Str(), Str(), Str(), Str()
+    rxnorm_release, atc_release = Str(), Str()
+    counts = fields.Nested(CountsSchema)
+    sources = Many(SourceSchema)
+    disclaimer, license = Str(), Str()
+
+
+class HealthSchema(Schema):
+    status = Str()
+    dataset_version = Str()
+
+
+drug_schema = DrugSchema()
+drug_page_schema = DrugPageSchema()
+lookup_schema = LookupSchema()
+search_schema = SearchSchema()
+class_schema = ClassSchema()
+class_page_schema = ClassPageSchema()
+management_schema = ManagementSchema()
+management_page_schema = ManagementPageSchema()
+guidance_schema = GuidanceSchema()
+guidance_page_schema = GuidancePageSchema()
+meta_schema = MetaSchema()
+health_schema = HealthSchema()

@@ -1,0 +1,304 @@
+"""Validate the knowledge base files with marshmallow and return them as plain dicts."""
+
+import csv
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from db import CONTENT_DIR
+from db.checks import ContentError, check_references
+
+THERAPY_TYPES = (
+    "hormonal_therapy", "chemotherapy", "targeted_therapy", "immunotherapy",
+    "supportive_care", "bone_modifying_agent", "pain_management", "procedure",
+)
+RISKS = ("high", "moderate", "low", "none")
+PAIN_TYPES = ("bone", "joint", "muscle", "stiffness")
+ROUTES = (
+    "oral", "intravenous", "subcutaneous", "intramuscular", "implant", "topical",
+    "rectal", "sublingual", "nasal", "buccal", "surgical",
+)
+BONE_EFFECTS = ("increased", "decreased", "no_known_effect")
+FRACTURE_RISKS = ("increased", "decreased", "mixed", "no_known_effect")
+STATUSES = ("premenopausal", "perimenopausal", "postmenopausal")
+CAUSES = (
+    "treatment_side_effect", "aromatase_inhibitor", "hormonal_therapy",
+    "bone_loss", "bone_metastasis", "severe_pain",
+)
+SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+DATE = validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+class YamlBool(fields.Boolean):
+    """A boolean that accepts only YAML's true/false (never 1, "yes" or "on")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def Text(validator=None):  # noqa: N802 - reads like a field class
+    """Return a required non-empty string field, optionally with one more validator."""
+    checks = [validate.Length(min=1)] + ([validator] if validator else [])
+    return fields.Str(required=True, validate=checks)
+
+
+def OptionalText():  # noqa: N802
+    """Return a string field that must be present but may be null."""
+    return fields.Str(required=True, allow_none=True, validate=validate.Length(min=1))
+
+
+def Enum(choices):  # noqa: N802
+    """Return a required string field limited to choices."""
+    return fields.Str(required=True, validate=validate.OneOf(choices))
+
+
+def Ids():  # noqa: N802
+    """Return a required list of slug ids."""
+    return fields.List(fields.Str(validate=SLUG), required=True)
+
+
+class SourceSchema(Schema):
+    id = Text(SLUG)
+    title = Text()
+    publisher = Text()
+    url = fields.Url(load_default=None)
+    reviewed = Text(DATE)
+
+
+class AboutSchema(Schema):
+    disclaimer = Text()
+    license = Text()
+
+
+class ClassSchema(Schema):
+    id = Text(SLUG)
+    name = Text()
+    therapy_type = Enum(THERAPY_TYPES)
+    mechanism = Text()
+    summary = Text()
+    sources = Ids()
+    last_reviewed = Text(DATE)
+
+
+class BrandCodeSchema(Schema):
+    name = Text()
+    rxcui = fields.Str(required=True, allow_none=True, validate=validate.Regexp(r"^[0-9]+\Z"))
+
+
+class CodesSchema(Schema):
+    rxcui = fields.Str(required=True, allow_none=True, validate=validate.Regexp(r"^[0-9]+\Z"))
+    brands = fields.List(fields.Nested(BrandCodeSchema), required=True)
+    atc = fields.List(fields.Str(validate=validate.Regexp(r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}\Z")),
+                      required=True)
+    atc_retired = fields.List(
+        fields.Str(validate=validate.Regexp(r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}\Z")), required=True)
+
+
+class BoneJointSchema(Schema):
+    risk = Enum(RISKS)
+    pain_types = fields.List(Enum(PAIN_TYPES), required=True)
+    onset = OptionalText()
+    duration = OptionalText()
+    pattern = OptionalText()
+    mechanism = OptionalText()
+    summary = Text()
+    sources = Ids()
+
+
+class ByStatusSchema(Schema):
+    premenopausal = Enum(BONE_EFFECTS)
+    perimenopausal = Enum(BONE_EFFECTS)
+    postmenopausal = Enum(BONE_EFFECTS)
+
+
+class BoneLossSchema(Schema):
+    warning = YamlBool(required=True)
+    by_menopausal_status = fields.Nested(ByStatusSchema, required=True)
+    fracture_risk = Enum(FRACTURE_RISKS)
+    detail = OptionalText()
+    sources = Ids()
+
+    @validates_schema
+    def warning_matches_statuses(self, data, **kwargs):
+        increased = "increased" in data["by_menopausal_status"].values()
+        if data["warning"] != increased:
+            raise ValidationError("must be true exactly when a status is `increased`", "warning")
+
+
+class OnjSchema(Schema):
+    warning = YamlBool(required=True)
+    detail = OptionalText()
+    prevention = OptionalText()
+    sources = Ids()
+
+    @validates_schema
+    def warning_has_text(self, data, **kwargs):
+        if data["warning"] and not (data["detail"] and data["prevention"] and data["sources"]):
+            raise ValidationError("an ONJ warning needs detail, prevention and sources", "warning")
+
+
+class InteractionSchema(Schema):
+    drug_id = Text(SLUG)
+    severity = Enum(("major", "moderate", "minor"))
+    detail = Text()
+    sources = Ids()
+
+
+class DrugSchema(Schema):
+    id = Text(SLUG)
+    generic_name = Text()
+    brand_names = fields.List(Text(), required=True)
+    synonyms = fields.List(Text(), required=True)
+    codes = fields.Nested(CodesSchema, required=True)
+    drug_class = Text(SLUG)
+    therapy_type = Enum(THERAPY_TYPES)
+    roles = fields.List(Enum(("cause", "management")), required=True,
+                        validate=validate.Length(min=1))
+    routes = fields.List(Enum(ROUTES), required=True, validate=validate.Length(min=1))
+    bone_joint = fields.Nested(BoneJointSchema, required=True)
+    bone_loss = fields.Nested(BoneLossSchema, required=True)
+    onj = fields.Nested(OnjSchema, required=True)
+    management = Ids()
+    interactions = fields.List(fields.Nested(InteractionSchema), required=True)
+    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
+    last_reviewed = Text(DATE)
+
+    @validates_schema
+    def painless_means_no_pain_types(self, data, **kwargs):
+        if data["bone_joint"]["risk"] == "none" and data["bone_joint"]["pain_types"]:
+            raise ValidationError("must be empty when risk is none", "bone_joint.pain_types")
+
+
+class ManagementSchema(Schema):
+    id = Text(SLUG)
+    title = Text()
+    kind = Enum(("non_drug", "drug", "care_team"))
+    detail = Text()
+    pain_types = fields.List(Enum(PAIN_TYPES), required=True)
+    causes = fields.List(Enum(CAUSES), required=True)
+    drug_ids = Ids()
+    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
+    last_reviewed = Text(DATE)
+
+
+class SectionSchema(Schema):
+    heading = Text()
+    points = fields.List(Text(), required=True, validate=validate.Length(min=1))
+
+
+class GuidanceSchema(Schema):
+    id = Text(SLUG)
+    title = Text()
+    summary = Text()
+    sections = fields.List(fields.Nested(SectionSchema), required=True,
+                           validate=validate.Length(min=1))
+    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
+    last_reviewed = Text(DATE)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML loader that keeps dates as strings, so they validate like any text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Content:
+    sources: list = field(default_factory=list)
+    classes: list = field(default_factory=list)
+    drugs: list = field(default_factory=list)
+    management: list = field(default_factory=list)
+    guidance: list = field(default_factory=list)
+    concepts: list = field(default_factory=list)
+    about: dict = field(default_factory=dict)
+
+
+def _flatten(messages, prefix=""):
+    """Yield "field.path: message" lines from marshmallow's nested error dict."""
+    for key, value in messages.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            yield from _flatten(value, path)
+        else:
+            yield f"{path}: {' '.join(map(str, value))}"
+
+
+def _load(path, schema, base, many=False):
+    """Parse one YAML file and validate it; raise ContentError naming the file and field."""
+    name = path.relative_to(base).as_posix()
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        return schema.load(raw, many=many)
+    except OSError as exc:
+        raise ContentError(f"{name}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{name}: not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+        raise ContentError(f"{name}: " + "; ".join(_flatten(messages))) from exc
+
+
+def load_content(directory=CONTENT_DIR):
+    """Load and cross-check every content file in directory."""
+    base = Path(directory)
+    content = Content(
+        sources=_load(base / "sources.yaml", SourceSchema(), base, many=True),
+        classes=[_load(p, ClassSchema(), base) for p in sorted(base.glob("classes/*.yaml"))],
+        drugs=[_load(p, DrugSchema(), base) for p in sorted(base.glob("drugs/*.yaml"))],
+        management=_load(base / "management.yaml", ManagementSchema(), base, many=True),
+        guidance=_load(base / "guidance.yaml", GuidanceSchema(), base, many=True),
+        concepts=_load_concepts(base / "rxnorm_concepts.csv"),
+        about=_load(base / "about.yaml", AboutSchema(), base),
+    )
+    for kind in ("classes", "drugs"):
+        for record in getattr(content, kind):
+            path = base / kind / f"{record['id']}.yaml"
+            if not path.is_file():
+                raise ContentError(f"{kind}/: id `{record['id']}` does not match its file name")
+    check_references(content)
+    return content
+
+
+def _load_concepts(path):
+    """Read the RxNorm concept list (optional file)."""
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def content_hash(directory=CONTENT_DIR):
+    """Return a fingerprint of every content file (part of the dataset version)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".csv"):
+            digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def main(argv):
+    """Validate a content folder from the command line."""
+    directory = Path(argv[1]) if len(argv) > 1 else CONTENT_DIR
+    try:
+        content = load_content(directory)
+    except ContentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"ok: {len(content.drugs)} drugs, {len(content.classes)} classes, "
+          f"{len(content.management)} strategies, {len(content.guidance)} guidance topics")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
