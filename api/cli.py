@@ -85,5 +85,8 @@ def check_command():
 
 
 def init_app(app):
-    """Register the `db` command group."""
+    """Register the `db` and `contract` command groups."""
+    from api.contract import contract_cli
+
     app.cli.add_command(db_cli)
+    app.cli.add_command(contract_cli)

@@ -80,7 +80,8 @@ class DrugPageSchema(PageSchema):
 
 
 class ConceptSchema(Schema):
-    system, code, tty, name, retired = Str(), Str(), Str(allow_none=True), Str(allow_none=True), Bool()
+    system, code, retired = Str(), Str(), Bool()
+    tty, name = Str(allow_none=True), Str(allow_none=True)
 
 
 class MatchSchema(Schema):

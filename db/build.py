@@ -8,8 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db import CONTENT_DIR, MIGRATIONS_DIR, DatabaseError, connect_readonly, dataset_info
-from db import migrate
+from db import CONTENT_DIR, MIGRATIONS_DIR, DatabaseError, connect_readonly, dataset_info, migrate
 from db.content import content_hash, load_content
 from db.text import normalize
 
@@ -172,8 +171,7 @@ def _name_rows(drugs):
         named += [(s, "synonym") for s in drug["synonyms"]]
         named.append((drug["id"], "id"))
         for name, name_type in named:
-            key = (normalize(name), drug["id"])
-            # the first (most specific) type wins: a generic name is not also listed as its id
+            key = (normalize(name), drug["id"], name_type)
             rows.setdefault(key, {"name": name, "norm": key[0], "drug_id": drug["id"],
                                   "name_type": name_type})
     return list(rows.values())

@@ -70,6 +70,9 @@ def lookup_name(conn, name):
     norm = normalize(name)
     exact = [v for v in vocabulary(conn) if v[0] == norm] if norm else []
     if exact:
+        # a name typed exactly as stored (case aside) says which kind of name it is
+        typed = name.strip().casefold()
+        exact.sort(key=lambda entry: entry[1].casefold() != typed)
         ranked = _best_per_drug((entry, 1.0) for entry in exact)
         match_type = ranked[0][0][2]
     else:

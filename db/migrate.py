@@ -45,12 +45,12 @@ def pending(conn, directory=MIGRATIONS_DIR):
 
 def upgrade(conn, directory=MIGRATIONS_DIR, progress=print):
     """Apply every pending migration; return the names applied."""
-    conn.isolation_level = None  # we manage transactions; sqlite3's implicit ones would commit early
+    conn.isolation_level = None  # we manage transactions; implicit ones would commit early
     names = []
     for name, sql, checksum in pending(conn, directory):
         progress(f"applying migration {name}")
-        # executescript() commits any open transaction first, so the BEGIN goes inside the script
-        # and the record is written before our own COMMIT: SQL and record land together or not at all.
+        # executescript() commits any open transaction first, so the BEGIN goes inside the
+        # script and the record is written before our COMMIT: both land together or not at all.
         try:
             conn.executescript("BEGIN;\n" + sql)
             conn.execute(

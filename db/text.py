@@ -4,11 +4,13 @@ import re
 import unicodedata
 
 _NOT_WORD = re.compile(r"[\W_]+")
+# Marks vanish before NFKD would spell them out ("™" -> "TM" would glue onto the name).
+_MARKS = str.maketrans("", "", "®™©℠")
 
 
 def normalize(text):
     """Fold case, accents, marks (®, ™) and punctuation; collapse spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    text = unicodedata.normalize("NFKD", text.translate(_MARKS).casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", text).strip()
 

@@ -1,0 +1,89 @@
+"""The contract: valid, complete, matching the routes, with examples equal to live answers."""
+
+import re
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from api.contract import EXAMPLES
+from db import ROOT
+
+SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def test_contract_is_valid_openapi_3_1():
+    validate(SPEC)
+    assert SPEC["openapi"].startswith("3.1")
+
+
+def _contract_operations():
+    return {(method.upper(), path, op["operationId"])
+            for path, item in SPEC["paths"].items()
+            for method, op in item.items() if method in METHODS}
+
+
+def test_routes_and_contract_list_the_same_operations(app):
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((method, path, rule.endpoint))
+    assert routes == _contract_operations()
+
+
+def test_every_operation_is_documented_with_a_summary_and_errors():
+    for path, item in SPEC["paths"].items():
+        for method, op in item.items():
+            responses = op["responses"]
+            assert op.get("summary"), (method, path)
+            assert any(code.startswith("4") for code in responses), (method, path)
+            for code, response in responses.items():
+                if code.startswith(("4", "5")) or code == "default":
+                    ref = response["$ref"].rsplit("/", 1)[1]
+                    content = SPEC["components"]["responses"][ref]["content"]
+                    assert list(content) == ["application/problem+json"], (path, code)
+
+
+def test_every_parameter_is_bounded():
+    def bounded(schema):
+        schema = _resolve(schema)
+        if schema.get("type") == "integer":
+            return "maximum" in schema and "minimum" in schema
+        if schema.get("type") == "string":
+            return "maxLength" in schema or "enum" in schema or "pattern" in schema
+        if schema.get("type") == "array":
+            return "maxItems" in schema and bounded(schema["items"])
+        return schema.get("type") == "boolean"
+
+    for path, item in SPEC["paths"].items():
+        for param in item["get"].get("parameters", []):
+            param = _resolve(param)
+            assert bounded(param["schema"]), (path, param["name"])
+
+
+def _resolve(node):
+    while "$ref" in node:
+        target = SPEC
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_are_the_live_answers_to_their_requests(client, name):
+    example = SPEC["components"]["examples"][name]
+    response = client.get(example["x-request"])
+    assert response.get_json() == example["value"], (
+        f"{name} is out of date: run `make examples`"
+    )
+
+
+def test_every_json_operation_has_an_example():
+    for path, item in SPEC["paths"].items():
+        ok = item["get"]["responses"]["200"]["content"]
+        if "application/json" in ok:
+            media = ok["application/json"]
+            assert media.get("examples") or media.get("example"), path

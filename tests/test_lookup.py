@@ -1,0 +1,173 @@
+"""GET /v1/lookup, /v1/lookup/rxcui/{rxcui} and /v1/lookup/atc/{code}."""
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import assert_problem
+
+REFERENCE = list(csv.DictReader(
+    (Path(__file__).parent / "data" / "drug_codes.csv").read_text().splitlines()))
+ALIASES = {"paclitaxel-protein-bound": "nab-paclitaxel"}
+
+
+def _drug_id(generic):
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"\s*\(.*\)", "", generic).lower()).strip("-")
+    return ALIASES.get(slug, slug)
+
+
+def _brands(cell):
+    cell = cell.strip("()")
+    names = [re.sub(r"^(OTC|IV):\s*", "", part.strip()) for part in cell.split(";")]
+    return [name for name in names if name]
+
+
+BRANDS = [(brand, _drug_id(row["generic"]))
+          for row in REFERENCE for brand in _brands(row["brands"])]
+
+
+def lookup(client, name):
+    return client.get("/v1/lookup", query_string={"name": name})
+
+
+@pytest.mark.parametrize(("brand", "drug_id"), BRANDS)
+def test_every_reference_brand_resolves_to_its_drug(client, brand, drug_id):
+    body = lookup(client, brand).get_json()
+    assert body["drug"]["id"] == drug_id
+    assert body["match"] == {"type": "brand", "matched_name": brand, "score": 1.0,
+                             "ambiguous": False}
+    assert body["drug"]["management"] or "management" in body["drug"]["roles"]
+    assert body["drug"]["sources"]
+
+
+def test_arimidex_is_a_high_risk_aromatase_inhibitor_with_bone_loss(client):
+    drug = lookup(client, "Arimidex").get_json()["drug"]
+    assert drug["id"] == "anastrozole"
+    assert drug["drug_class"] == {"id": "aromatase-inhibitor", "name": "Aromatase inhibitor"}
+    assert drug["bone_joint"]["risk"] == "high"
+    assert drug["bone_loss"]["warning"] is True
+    assert drug["onj"]["warning"] is False
+    assert {"switch-hormonal-therapy", "exercise"} <= {m["id"] for m in drug["management"]}
+    assert "lbbc-bone-joint-pain" in {s["id"] for s in drug["sources"]}
+
+
+def test_tamoxifen_bone_effect_depends_on_menopause_and_it_interacts_with_duloxetine(client):
+    drug = lookup(client, "tamoxifen").get_json()["drug"]
+    status = drug["bone_loss"]["by_menopausal_status"]
+    assert status["premenopausal"] == "increased"
+    assert status["postmenopausal"] == "decreased"
+    assert [i["drug_id"] for i in drug["interactions"]] == ["duloxetine"]
+    assert drug["interactions"][0]["severity"] == "major"
+
+
+@pytest.mark.parametrize("name", ["Xgeva", "Prolia", "Zometa", "Reclast", "Fosamax"])
+def test_bone_modifying_agents_carry_an_onj_warning_with_prevention(client, name):
+    onj = lookup(client, name).get_json()["drug"]["onj"]
+    assert onj["warning"] is True
+    assert onj["prevention"] and onj["sources"]
+
+
+@pytest.mark.parametrize(("name", "drug_id", "match_type"), [
+    ("  ARIMIDEX  ", "anastrozole", "brand"),
+    ("Arimidex®", "anastrozole", "brand"),
+    ("Ibrance™", "palbociclib", "brand"),
+    ("zoledronic-acid", "zoledronic-acid", "id"),
+    ("Zoledronic Acid", "zoledronic-acid", "generic"),
+    ("zoledronate", "zoledronic-acid", "synonym"),
+    ("paracetamol", "acetaminophen", "synonym"),
+    ("T-DXd", "fam-trastuzumab-deruxtecan", "synonym"),
+    ("t-dm1", "ado-trastuzumab-emtansine", "synonym"),
+    ("leuprorelin", "leuprolide", "synonym"),
+])
+def test_names_match_ignoring_case_spaces_punctuation_and_marks(client, name, drug_id, match_type):
+    body = lookup(client, name).get_json()
+    assert (body["drug"]["id"], body["match"]["type"]) == (drug_id, match_type)
+    assert body["query"] == name
+
+
+@pytest.mark.parametrize(("name", "drug_id"), [
+    ("anastrazole", "anastrozole"),
+    ("Femera", "letrozole"),
+    ("tamoxifin", "tamoxifen"),
+    ("Neulasta ", "pegfilgrastim"),
+    ("paclitaxol", "paclitaxel"),
+    ("denosumob", "denosumab"),
+])
+def test_misspellings_resolve_by_fuzzy_match_with_a_score_below_one(client, name, drug_id):
+    body = lookup(client, name).get_json()
+    assert body["drug"]["id"] == drug_id
+    if body["match"]["type"] == "fuzzy":
+        assert 0.8 <= body["match"]["score"] < 1
+
+
+def test_unknown_name_is_404_with_suggestions(client):
+    body = assert_problem(lookup(client, "Ibranse capsules"), 404)
+    assert body["suggestions"] == [] or isinstance(body["suggestions"][0], str)
+    body = assert_problem(lookup(client, "letrozol tablet"), 404)
+    assert "letrozole" in body["suggestions"]
+
+
+@pytest.mark.parametrize("name", ["   ", "®", "qqqqqqqq"])
+def test_names_with_nothing_to_match_are_404_not_400(client, name):
+    assert_problem(lookup(client, name), 404)
+
+
+@pytest.mark.parametrize("query", [{}, {"name": ""}, {"name": "x" * 201}])
+def test_missing_empty_or_overlong_name_is_400_naming_the_field(client, query):
+    body = assert_problem(client.get("/v1/lookup", query_string=query), 400)
+    assert list(body["errors"]) == ["name"]
+
+
+@pytest.mark.parametrize("row", [r for r in REFERENCE if r["ingredient_rxcui"]],
+                         ids=lambda r: r["generic"])
+def test_ingredient_rxcuis_resolve_except_the_shared_trastuzumab_code(client, row):
+    response = client.get(f"/v1/lookup/rxcui/{row['ingredient_rxcui']}")
+    if row["ingredient_rxcui"] == "224905":  # trastuzumab: not T-DM1 or T-DXd themselves
+        assert_problem(response, 404)
+        return
+    body = response.get_json()
+    expected = _drug_id(row["generic"])
+    assert body["drug"]["id"] == ("paclitaxel" if expected == "nab-paclitaxel" else expected)
+    assert body["match"]["type"] == "code"
+    assert body["match"]["concept"]["system"] == "rxnorm"
+
+
+@pytest.mark.parametrize(("rxcui", "drug_id", "tty"), [
+    ("84857", "anastrozole", "IN"),
+    ("203769", "letrozole", "BN"),
+    ("1046399", "denosumab", "BN"),
+    ("2102695", "pegfilgrastim", "BN"),
+    ("589511", "nab-paclitaxel", "BN"),
+    ("2267574", "fam-trastuzumab-deruxtecan", "PIN"),
+])
+def test_ingredient_and_brand_rxcuis_name_the_concept(client, rxcui, drug_id, tty):
+    body = client.get(f"/v1/lookup/rxcui/{rxcui}").get_json()
+    assert body["drug"]["id"] == drug_id
+    assert body["match"]["concept"]["tty"] == tty
+    assert body["match"]["concept"]["code"] == rxcui
+
+
+@pytest.mark.parametrize(("code", "drug_id", "retired"), [
+    ("L02BG04", "letrozole", False),
+    ("l02bg03", "anastrozole", False),
+    ("L01FD03", "ado-trastuzumab-emtansine", False),
+    ("L01XC14", "ado-trastuzumab-emtansine", True),
+    ("N03AX12", "gabapentin", True),
+    ("L01XC18", "pembrolizumab", True),
+])
+def test_current_and_retired_atc_codes_resolve(client, code, drug_id, retired):
+    body = client.get(f"/v1/lookup/atc/{code}").get_json()
+    assert body["drug"]["id"] == drug_id
+    assert body["match"]["concept"]["retired"] is retired
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/v1/lookup/rxcui/999999999", 404),
+    ("/v1/lookup/rxcui/12ab", 400),
+    ("/v1/lookup/atc/Z99ZZ99", 404),
+    ("/v1/lookup/atc/L02", 400),
+])
+def test_unknown_codes_are_404_and_malformed_codes_400(client, url, status):
+    assert_problem(client.get(url), status)
