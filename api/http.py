@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import Response, current_app, request
 from flask_caching import Cache
+from marshmallow import ValidationError
 
 from api import database
 
@@ -55,7 +56,17 @@ def _conditional(response):
     return response.make_conditional(request)
 
 
+MAX_IF_NONE_MATCH = 1000
+
+
+def _bound_if_none_match():
+    """Refuse an If-None-Match header longer than the contract allows."""
+    if len(request.headers.get("If-None-Match", "")) > MAX_IF_NONE_MATCH:
+        raise ValidationError({"If-None-Match": [f"Longer than {MAX_IF_NONE_MATCH} characters."]})
+
+
 def init_app(app):
-    """Set up the response cache and the conditional-GET hook."""
+    """Set up the response cache and the conditional-GET hooks."""
     cache.init_app(app)
+    app.before_request(_bound_if_none_match)
     app.after_request(_conditional)

@@ -248,23 +248,28 @@ def _load(path, schema, base, many=False):
         raise ContentError(f"{name}: " + "; ".join(_flatten(messages))) from exc
 
 
+def _load_record(path, schema, base):
+    """Load a one-record file whose id must equal its file name."""
+    record = _load(path, schema, base)
+    if record["id"] != path.stem:
+        raise ContentError(f"{path.relative_to(base).as_posix()}: id: `{record['id']}` does not "
+                           "match its file name")
+    return record
+
+
 def load_content(directory=CONTENT_DIR):
     """Load and cross-check every content file in directory."""
     base = Path(directory)
     content = Content(
         sources=_load(base / "sources.yaml", SourceSchema(), base, many=True),
-        classes=[_load(p, ClassSchema(), base) for p in sorted(base.glob("classes/*.yaml"))],
-        drugs=[_load(p, DrugSchema(), base) for p in sorted(base.glob("drugs/*.yaml"))],
+        classes=[_load_record(p, ClassSchema(), base)
+                 for p in sorted(base.glob("classes/*.yaml"))],
+        drugs=[_load_record(p, DrugSchema(), base) for p in sorted(base.glob("drugs/*.yaml"))],
         management=_load(base / "management.yaml", ManagementSchema(), base, many=True),
         guidance=_load(base / "guidance.yaml", GuidanceSchema(), base, many=True),
         concepts=_load_concepts(base / "rxnorm_concepts.csv"),
         about=_load(base / "about.yaml", AboutSchema(), base),
     )
-    for kind in ("classes", "drugs"):
-        for record in getattr(content, kind):
-            path = base / kind / f"{record['id']}.yaml"
-            if not path.is_file():
-                raise ContentError(f"{kind}/: id `{record['id']}` does not match its file name")
     check_references(content)
     return content
 
