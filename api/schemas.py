@@ -80,8 +80,9 @@ class DrugPageSchema(PageSchema):
 
 
 class ConceptSchema(Schema):
-    system, code, retired = Str(), Str(), Bool()
+    system, code = Str(), Str()
     tty, name = Str(allow_none=True), Str(allow_none=True)
+    retired = Bool()
 
 
 class MatchSchema(Schema):
