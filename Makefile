@@ -6,7 +6,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export OSSA_DATABASE ?= $(CURDIR)/var/ossa.db
 
-.PHONY: run test lint db examples bench clean help
+.PHONY: run test lint lint-contract db examples bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -26,6 +26,9 @@ run: db  ## Serve the API on 127.0.0.1:$(PORT) with gunicorn
 
 lint: $(BIN)/.installed  ## Run ruff
 	$(BIN)/ruff check .
+
+lint-contract:  ## Lint openapi.yaml with Redocly's recommended rules (needs Node.js)
+	npx --yes @redocly/cli@2 lint openapi.yaml
 
 test: db lint  ## Lint, then run the whole test suite (unit, API, contract, fuzz)
 	$(BIN)/python -m pytest

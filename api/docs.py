@@ -4,7 +4,7 @@ from functools import cache
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 from werkzeug.exceptions import NotFound
 
 from db import ROOT
@@ -14,6 +14,7 @@ bp = Blueprint("docs", __name__)
 OUR_ASSETS = Path(__file__).parent / "assets"
 # Swagger UI's files ship inside the flask-swagger-ui wheel: no CDN, works offline.
 SWAGGER_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
+YAML_TYPES = ["application/yaml", "text/yaml"]
 ASSETS = {
     "swagger-ui.css": (SWAGGER_ASSETS, "text/css"),
     "swagger-ui-bundle.js": (SWAGGER_ASSETS, "text/javascript"),
@@ -39,7 +40,10 @@ def _file(path, mimetype, max_age):
 @bp.get("/openapi.yaml")
 def get_contract():
     """Serve openapi.yaml exactly as written."""
-    return _file(ROOT / "openapi.yaml", "application/yaml", 300)
+    mimetype = request.accept_mimetypes.best_match(YAML_TYPES) or YAML_TYPES[0]
+    response = _file(ROOT / "openapi.yaml", mimetype, 300)
+    response.vary.add("Accept")
+    return response
 
 
 @bp.get("/docs")

@@ -10,7 +10,7 @@ from db.text import normalize
 TYPE_ORDER = {"generic": 0, "brand": 1, "synonym": 2, "id": 3}
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) a misspelling needs before we answer with it
 AMBIGUITY_MARGIN = 3  # two drugs this close in score are reported as ambiguous, not guessed
-SUGGEST_CUTOFF = 55
+SUGGEST_CUTOFF = 60
 
 _vocabularies = {}
 

@@ -30,6 +30,7 @@ def contract():
     config = Config(extra_media_type_deserializers={
         PROBLEM: json.loads,
         "application/yaml": yaml.safe_load,
+        "text/yaml": yaml.safe_load,
     })
     return OpenAPI.from_file_path(str(ROOT / "openapi.yaml"), config=config)
 
