@@ -6,7 +6,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export OSSA_DATABASE ?= $(CURDIR)/var/ossa.db
 
-.PHONY: run test lint lint-contract db examples bench clean help
+.PHONY: run test lint lint-contract db examples bench bench-search clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -38,6 +38,9 @@ examples: db  ## Regenerate the contract's examples from the current data
 
 bench: db  ## Measure req/s and latency against a gunicorn server on 127.0.0.1
 	$(BIN)/python bench/bench.py
+
+bench-search: $(BIN)/.installed  ## Name resolution latency at 1k-200k names, in process
+	$(BIN)/python bench/bench_search.py
 
 clean:  ## Remove the virtualenv and the built database
 	rm -rf $(VENV) var

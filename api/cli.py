@@ -1,7 +1,9 @@
 """`flask --app api db …`: build, migrate, load and check the database."""
 
 import sqlite3
+import sys
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -12,6 +14,7 @@ from db import migrate as migrations
 from db.build import build, check_current, dataset_version, load
 from db.checks import ContentError
 from db.content import load_content
+from db.rxnorm import RxNormError, find_conso, import_rxnorm
 
 db_cli = AppGroup("db", help="Build and inspect the ossa database.")
 
@@ -69,6 +72,21 @@ def load_command():
         _fail(exc)
     finally:
         conn.close()
+
+
+@db_cli.command("import-rxnorm")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def import_rxnorm_command(folder):
+    """Add every concept and name of an RxNorm release that maps to a covered drug."""
+    try:
+        conso = find_conso(folder)
+        with click.progressbar(length=conso.stat().st_size, label=f"reading {conso.name}",
+                               file=sys.stderr) as bar:
+            stats = import_rxnorm(current_app.config["DATABASE"], folder, progress=bar.update)
+    except (RxNormError, DatabaseError) as exc:
+        _fail(exc)
+    _echo(f"imported RxNorm {stats['release']}: {stats['codes']} codes and {stats['names']} "
+          "names of covered drugs")
 
 
 @db_cli.command("check")

@@ -1,5 +1,6 @@
-"""Open the read-only database once per thread and hand it to the data functions."""
+"""Open the read-only database per thread, and follow an atomically swapped-in new file."""
 
+import os
 import threading
 
 from flask import current_app
@@ -12,27 +13,38 @@ _local = threading.local()
 
 def init_app(app):
     """Remember where the database is; connections open lazily."""
-    app.extensions["ossa_db"] = {"path": app.config["DATABASE"], "version": None}
+    app.extensions["ossa_db"] = {"path": app.config["DATABASE"]}
 
 
 def check(app):
     """Refuse to start on a missing, unmigrated or outdated database (names the fix)."""
-    app.extensions["ossa_db"]["version"] = check_current(app.config["DATABASE"])
+    check_current(app.config["DATABASE"])
+
+
+def _open(path):
+    """Return (connection, version) for this thread, reopening when the file was replaced."""
+    try:
+        inode = os.stat(path).st_ino
+    except OSError as exc:
+        raise db.DatabaseError(f"database {path} is not readable: {exc.strerror}") from None
+    old = getattr(_local, "held", {}).get(path)
+    if old is not None and old[2] == inode:
+        return old
+    # First use, or a new file was renamed over the old one (`db build`, a deploy): open it.
+    # Data functions read whole results before returning, so closing the old one is safe.
+    conn = db.connect_readonly(path)
+    held = (conn, db.dataset_info(conn)["version"], inode)
+    _local.__dict__.setdefault("held", {})[path] = held
+    if old is not None:
+        old[0].close()
+    return held
 
 
 def get_db():
-    """Return this thread's read-only connection, opening it on first use."""
-    path = current_app.extensions["ossa_db"]["path"]
-    conn = getattr(_local, "conns", {}).get(path)
-    if conn is None:
-        conn = db.connect_readonly(path)
-        _local.__dict__.setdefault("conns", {})[path] = conn
-    return conn
+    """Return this thread's read-only connection to the current database file."""
+    return _open(current_app.extensions["ossa_db"]["path"])[0]
 
 
 def version():
-    """Return the dataset version of the open database."""
-    state = current_app.extensions["ossa_db"]
-    if state["version"] is None:
-        state["version"] = db.dataset_info(get_db())["version"]
-    return state["version"]
+    """Return the dataset version of the current database file (part of every ETag)."""
+    return _open(current_app.extensions["ossa_db"]["path"])[1]

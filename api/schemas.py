@@ -83,15 +83,25 @@ class ConceptSchema(Schema):
     system, code = Str(), Str()
     tty, name = Str(allow_none=True), Str(allow_none=True)
     retired = Bool()
+    release = Str(allow_none=True)
 
 
 class MatchSchema(Schema):
     type, matched_name, score, ambiguous = Str(), Str(), Float(), Bool()
+    contains = Strs()
     concept = fields.Nested(ConceptSchema)
+
+
+class SpanSchema(Schema):
+    start, end = Int(), Int()
 
 
 class AlternativeSchema(Schema):
     drug_id, name, name_type, generic_name, score = Str(), Str(), Str(), Str(), Float()
+
+
+class SearchResultSchema(AlternativeSchema):
+    span = fields.Nested(SpanSchema, allow_none=True)
 
 
 class LookupSchema(Schema):
@@ -103,7 +113,7 @@ class LookupSchema(Schema):
 
 class SearchSchema(Schema):
     query = Str()
-    results = Many(AlternativeSchema)
+    results = Many(SearchResultSchema)
 
 
 class MemberSchema(Schema):

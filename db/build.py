@@ -39,11 +39,12 @@ def check_current(path, content_dir=CONTENT_DIR, migrations_dir=MIGRATIONS_DIR):
     finally:
         conn.close()
     wanted = dataset_version(content_dir, migrations_dir)
-    if stored != wanted:
+    # An imported RxNorm release adds "+rx…" to the version; the content part must still match.
+    if (stored or "").split("+")[0] != wanted:
         raise DatabaseError(
             f"database {path} holds dataset {stored or 'none'}, the files say {wanted}; {fix}"
         )
-    return wanted
+    return stored
 
 
 def build(path, content_dir=CONTENT_DIR, migrations_dir=MIGRATIONS_DIR, progress=print):
@@ -78,7 +79,15 @@ def load(conn, content, version, progress=print):
             db[name].delete_where()
             db[name].insert_all(rows)
             progress(f"  {name}: {len(rows)} rows")
+        rebuild_name_index(conn)
+        progress("  search indexes rebuilt")
     return version
+
+
+def rebuild_name_index(conn):
+    """Rebuild the FTS5 indexes over `names` (external-content tables do not follow writes)."""
+    for table in ("names_words", "names_trigrams"):
+        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
 
 
 def _rows(content, version):
@@ -93,7 +102,7 @@ def _rows(content, version):
         "sources": list(sources.values()),
         "classes": [_class_row(c, content.drugs, sources) for c in content.classes],
         "drugs": [_drug_row(body) for body in bodies],
-        "names": _name_rows(content.drugs),
+        "names": _name_rows(content.drugs, content.abbreviations, content.concepts),
         "codes": _code_rows(content.drugs, content.concepts),
         "management": [_management_row(m, sources, drugs) for m in content.management],
         "guidance": [{"id": g["id"], "body": _dumps(_with_sources(g, sources))}
@@ -162,50 +171,73 @@ def _management_row(item, sources, drugs):
     return {"id": item["id"], "kind": item["kind"], "body": _dumps(body)}
 
 
-def _name_rows(drugs):
+PRODUCT_TTYS = {"SCD", "SBD", "SCDC", "SBDC", "SCDF", "SBDF", "SCDG", "SBDG", "GPCK", "BPCK"}
+
+
+def name_row(name, drug_id, name_type):
+    """Return a `names` row: the name as written, its matching keys, its drug and kind."""
+    norm = normalize(name)
+    return {"name": name, "norm": norm, "squash": norm.replace(" ", ""), "drug_id": drug_id,
+            "name_type": name_type}
+
+
+def _name_rows(drugs, abbreviations, concepts):
     """Return one row per (normalized name, drug, name type)."""
-    rows = {}
+    named = []
     for drug in drugs:
-        named = [(drug["generic_name"], "generic")]
-        named += [(b, "brand") for b in drug["brand_names"]]
-        named += [(s, "synonym") for s in drug["synonyms"]]
-        named.append((drug["id"], "id"))
-        for name, name_type in named:
-            key = (normalize(name), drug["id"], name_type)
-            rows.setdefault(key, {"name": name, "norm": key[0], "drug_id": drug["id"],
-                                  "name_type": name_type})
+        named.append((drug["generic_name"], drug["id"], "generic"))
+        named += [(b, drug["id"], "brand") for b in drug["brand_names"]]
+        named += [(s, drug["id"], "synonym") for s in drug["synonyms"]]
+        named.append((drug["id"], drug["id"], "id"))
+    for item in abbreviations:
+        named += [(item["name"], d, "abbreviation") for d in item["drug_ids"]]
+    ids = _drug_ids_by_name(drugs)
+    # Single-ingredient product names ("anastrozole 1 MG Oral Tablet") help typeahead;
+    # combination products would list one drug under another's name, so they stay codes only.
+    named += [(c["name"], ids[normalize(c["drug"])], "product") for c in concepts
+              if c["is_combination"] != "true" and (c["tty"] or "SCD") in PRODUCT_TTYS]
+    rows = {}
+    for name, drug_id, name_type in named:
+        row = name_row(name, drug_id, name_type)
+        rows.setdefault((row["norm"], drug_id, name_type), row)
     return list(rows.values())
+
+
+def _drug_ids_by_name(drugs):
+    return {normalize(n): d["id"] for d in drugs for n in (d["id"], d["generic_name"],
+                                                          *d["synonyms"])}
 
 
 def _code_rows(drugs, concepts):
     """Return RxNorm and ATC code rows: the drugs' own codes, then the concept list."""
     rows = {}
 
-    def add(system, code, drug_id, tty=None, name=None, retired=0):
+    def add(system, code, drug_id, tty=None, name=None, retired=0, release=None):
         row = rows.setdefault((system, code, drug_id), {
             "system": system, "code": code, "drug_id": drug_id,
-            "tty": tty, "name": name, "retired": retired})
+            "tty": tty, "name": name, "retired": retired, "release": release})
         row["tty"] = row["tty"] or tty
         row["name"] = row["name"] or name
+        row["release"] = row["release"] or release
 
     for drug in drugs:
         codes = drug["codes"]
         if codes["rxcui"]:
-            add("rxnorm", codes["rxcui"], drug["id"], None, drug["generic_name"])
+            add("rxnorm", codes["rxcui"], drug["id"], None, drug["generic_name"], 0, RXNORM_RELEASE)
         for brand in codes["brands"]:
             if brand["rxcui"]:
-                add("rxnorm", brand["rxcui"], drug["id"], "BN", brand["name"])
+                add("rxnorm", brand["rxcui"], drug["id"], "BN", brand["name"], 0, RXNORM_RELEASE)
         for atc in codes["atc"]:
-            add("atc", atc, drug["id"], None, drug["generic_name"])
+            add("atc", atc, drug["id"], None, drug["generic_name"], 0, ATC_RELEASE)
         for atc in codes["atc_retired"]:
-            add("atc", atc, drug["id"], None, drug["generic_name"], retired=1)
-    by_name = {normalize(n): d["id"] for d in drugs
-               for n in (d["id"], d["generic_name"], *d["synonyms"])}
+            add("atc", atc, drug["id"], None, drug["generic_name"], 1, ATC_RELEASE)
+    by_name = _drug_ids_by_name(drugs)
     for concept in concepts:
         drug_id = by_name.get(normalize(concept["drug"]))
         if drug_id is None:
             raise DatabaseError(f"rxnorm_concepts.csv: unknown drug `{concept['drug']}`")
-        add("rxnorm", concept["rxcui"], drug_id, concept["tty"] or None, concept["name"])
+        add("rxnorm", concept["rxcui"], drug_id, concept["tty"] or None, concept["name"], 0,
+            concept["release"] or None)
     return list(rows.values())
 
 

@@ -29,7 +29,14 @@ def check_references(content):
         _require(sources, topic["sources"], f"guidance.yaml: {topic['id']}.sources")
     for drug in content.drugs:
         _check_drug(drug, sources, classes, drugs, strategies)
-    _check_unique_names(content.drugs)
+    owner = _check_unique_names(content.drugs)
+    for item in content.abbreviations:
+        where = f"abbreviations.yaml: {item['name']}"
+        _require(drugs, item["drug_ids"], f"{where}.drug_ids")
+        _require(sources, item["sources"], f"{where}.sources")
+        if normalize(item["name"]) in owner:
+            raise ContentError(f"{where}: already a name of drugs/{owner[normalize(item['name'])]}"
+                               ".yaml")
 
 
 def _check_drug(drug, sources, classes, drugs, strategies):
@@ -62,3 +69,4 @@ def _check_unique_names(drugs):
                     f"drugs/{drug['id']}.yaml: name `{name}` is already used by "
                     f"drugs/{owner[key]}.yaml"
                 )
+    return owner

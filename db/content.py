@@ -168,11 +168,21 @@ class DrugSchema(Schema):
     interactions = fields.List(fields.Nested(InteractionSchema), required=True)
     sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
     last_reviewed = Text(DATE)
+    # Words that, inside a product name, mean a different product (liposomal doxorubicin).
+    name_exclusions = fields.List(Text(), load_default=list)
 
     @validates_schema
     def painless_means_no_pain_types(self, data, **kwargs):
         if data["bone_joint"]["risk"] == "none" and data["bone_joint"]["pain_types"]:
             raise ValidationError("must be empty when risk is none", "bone_joint.pain_types")
+
+
+class AbbreviationSchema(Schema):
+    name = Text()
+    stands_for = Text()
+    drug_ids = fields.List(fields.Str(validate=SLUG), required=True,
+                           validate=validate.Length(min=1))
+    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
 
 
 class ManagementSchema(Schema):
@@ -221,6 +231,7 @@ class Content:
     guidance: list = field(default_factory=list)
     concepts: list = field(default_factory=list)
     about: dict = field(default_factory=dict)
+    abbreviations: list = field(default_factory=list)
 
 
 def _flatten(messages, prefix=""):
@@ -269,6 +280,7 @@ def load_content(directory=CONTENT_DIR):
         guidance=_load(base / "guidance.yaml", GuidanceSchema(), base, many=True),
         concepts=_load_concepts(base / "rxnorm_concepts.csv"),
         about=_load(base / "about.yaml", AboutSchema(), base),
+        abbreviations=_load(base / "abbreviations.yaml", AbbreviationSchema(), base, many=True),
     )
     check_references(content)
     return content

@@ -103,10 +103,10 @@ def test_misspellings_resolve_by_fuzzy_match_with_a_score_below_one(client, name
 
 
 def test_unknown_name_is_404_with_suggestions(client):
-    body = assert_problem(lookup(client, "Ibranse capsules"), 404)
-    assert body["suggestions"] == [] or isinstance(body["suggestions"][0], str)
-    body = assert_problem(lookup(client, "letrozol tablet"), 404)
-    assert "letrozole" in body["suggestions"]
+    body = assert_problem(lookup(client, "Herceptin"), 404)
+    assert body["suggestions"] == []
+    body = assert_problem(lookup(client, "Kisqalixyzw"), 404)
+    assert body["suggestions"][0] == "Kisqali"
 
 
 @pytest.mark.parametrize("name", ["   ", "®", "qqqqqqqq"])
@@ -171,3 +171,65 @@ def test_current_and_retired_atc_codes_resolve(client, code, drug_id, retired):
 ])
 def test_unknown_codes_are_404_and_malformed_codes_400(client, url, status):
     assert_problem(client.get(url), status)
+
+
+@pytest.mark.parametrize(("name", "drug_id", "match_type"), [
+    ("leuprolide acetate", "leuprolide", "synonym"),
+    ("Oxycodone HCl", "oxycodone", "generic"),
+    ("Pegfilgrastim-abcd", "pegfilgrastim", "generic"),
+    ("tdxd", "fam-trastuzumab-deruxtecan", "synonym"),
+    ("goserelin acetate implant", "goserelin", "text"),
+])
+def test_salt_words_suffixes_and_spacing_resolve_below_a_perfect_score(
+        client, name, drug_id, match_type):
+    body = lookup(client, name).get_json()
+    assert (body["drug"]["id"], body["match"]["type"]) == (drug_id, match_type)
+    assert body["match"]["score"] <= 1
+
+
+@pytest.mark.parametrize(("name", "drug_id"), [
+    ("Arimidex 1mg tab", "anastrozole"),
+    ("anastrozole 1 MG Oral Tablet [Arimidex]", "anastrozole"),
+    ("pegfilgrastim-jmdb 6 MG/0.6ML Prefilled Syringe [Fulphila]", "pegfilgrastim"),
+    ("paclitaxel 100 MG Injection [Abraxane]", "nab-paclitaxel"),
+    ("Ibrance 125 mg capsule daily", "palbociclib"),
+])
+def test_free_text_from_ehrs_and_prescriptions_resolves_as_text(client, name, drug_id):
+    body = lookup(client, name).get_json()
+    assert body["drug"]["id"] == drug_id
+    assert body["match"]["type"] == "text" and body["match"]["score"] < 1
+
+
+def test_combination_brand_codes_name_every_covered_drug(client):
+    body = client.get("/v1/lookup/rxcui/216903").get_json()  # Endocet
+    assert body["match"]["contains"] == ["acetaminophen", "oxycodone"]
+
+
+def test_combination_products_name_every_covered_drug(client):
+    body = lookup(client, "Acetaminophen 325 MG / Oxycodone Hydrochloride 5 MG Oral Tablet "
+                          "[Percocet]").get_json()
+    assert body["match"]["contains"] == ["acetaminophen", "oxycodone"]
+
+
+@pytest.mark.parametrize(("name", "drug_ids"), [
+    ("AI", {"anastrozole", "exemestane", "letrozole"}),
+    ("G-CSF", {"filgrastim", "pegfilgrastim"}),
+    ("SG", {"sacituzumab-govitecan"}),
+])
+def test_ambiguous_short_forms_are_never_silently_resolved(client, name, drug_ids):
+    body = lookup(client, name).get_json()
+    assert body["match"]["ambiguous"] is True
+    assert {body["drug"]["id"], *(a["drug_id"] for a in body["alternatives"])} == drug_ids
+
+
+@pytest.mark.parametrize(("rxcui", "drug_id", "tty"), [
+    ("199224", "anastrozole", None),
+    ("151124", "anastrozole", None),
+    ("583218", "nab-paclitaxel", "SBD"),
+    ("312199", "paclitaxel", "SCD"),
+])
+def test_product_level_rxcuis_resolve_and_name_the_concept(client, rxcui, drug_id, tty):
+    body = client.get(f"/v1/lookup/rxcui/{rxcui}").get_json()
+    assert body["drug"]["id"] == drug_id
+    assert body["match"]["concept"]["tty"] == tty
+    assert body["match"]["concept"]["name"]
