@@ -3,13 +3,14 @@
 import click
 from flask import Flask
 
-from api import cli, database, errors, http
+from api import cds, cds_auth, cli, database, errors, http
 from db import ROOT
 
 
 def create_app(test_config=None):
     """Create and configure the Flask application."""
     app = Flask(__name__, static_folder=None)
+    app.json = http.JSONProvider(app)
     app.config.from_mapping(
         DATABASE=str(ROOT / "var" / "ossa.db"),
         CACHE_TYPE="SimpleCache",
@@ -17,17 +18,22 @@ def create_app(test_config=None):
         CACHE_THRESHOLD=5000,
         CACHE_MAX_AGE=3600,
         CHECK_DATABASE=True,
+        MAX_CONTENT_LENGTH=1024 * 1024,  # request bodies; larger ones get 413
+        PUBLIC_URL=None,  # the externally visible base URL (CDS `aud`, links on cards)
+        CDS_JWT_REQUIRED=False,
+        CDS_JWKS_FILE=None,
+        CDS_ISSUERS="",
+        STATE_FILE=None,  # default: state.db beside DATABASE
     )
     app.config.from_prefixed_env("OSSA")
     if test_config:
         app.config.update(test_config)
-    app.json.compact = True
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
 
     database.init_app(app)
     http.init_app(app)
     errors.init_app(app)
+    cds_auth.init_app(app)
+    cds.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     # The CLI builds the database, so it must start without one; everything else refuses to.
@@ -37,8 +43,8 @@ def create_app(test_config=None):
 
 
 def _register_blueprints(app):
-    from api import classes, docs, drugs, guidance, lookup, management, meta, search
+    from api import classes, docs, drugs, guidance, lookup, management, meta, reviews, search
 
-    for module in (drugs, lookup, search, classes, management, guidance, meta, docs):
+    for module in (drugs, lookup, search, classes, management, guidance, meta, reviews, cds, docs):
         app.register_blueprint(module.bp)
 

@@ -28,6 +28,7 @@ EXAMPLES = {
     "GuidancePage": ("First topic", "/v1/guidance?limit=1"),
     "Guidance": ("Describing pain", "/v1/guidance/describing-pain"),
     "Meta": ("The current dataset", "/v1/meta"),
+    "CdsDiscovery": ("The CDS Hooks services", "/cds-services"),
     "Ready": ("Ready", "/readyz"),
 }
 

@@ -1,10 +1,12 @@
-"""HTTP caching: finished responses in flask-caching, ETag and Cache-Control on every GET."""
+"""HTTP caching (finished responses, ETag and Cache-Control on every GET) and JSON bodies."""
 
 import hashlib
 import json
+import re
 from functools import wraps
 
 from flask import Response, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from flask_caching import Cache
 from marshmallow import ValidationError
 
@@ -63,6 +65,42 @@ def _bound_if_none_match():
     """Refuse an If-None-Match header longer than the contract allows."""
     if len(request.headers.get("If-None-Match", "")) > MAX_IF_NONE_MATCH:
         raise ValidationError({"If-None-Match": [f"Longer than {MAX_IF_NONE_MATCH} characters."]})
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Compact UTF-8 JSON; request bodies with lone surrogates or absurd nesting are refused."""
+
+    compact, ensure_ascii, sort_keys = True, False, False
+
+    def loads(self, s, **kwargs):
+        """Parse JSON; raise ValueError (a 400 from request.get_json) for what UTF-8 cannot hold."""
+        try:
+            data = super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+        if _has_lone_surrogate(data):
+            # "\ud800" parses, but the text cannot be encoded as UTF-8 later: refuse it now.
+            raise ValueError("JSON text holds a lone surrogate (\\ud800-\\udfff)")
+        return data
+
+
+def _has_lone_surrogate(data):
+    """Walk the parsed JSON without recursion (nesting is limited only by the body size)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def init_app(app):

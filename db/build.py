@@ -107,6 +107,8 @@ def _rows(content, version):
         "management": [_management_row(m, sources, drugs) for m in content.management],
         "guidance": [{"id": g["id"], "body": _dumps(_with_sources(g, sources))}
                      for g in content.guidance],
+        "review_notes": [{"section": key, "body": _dumps(value)}
+                         for key, value in content.review_notes.items()],
     }
 
 

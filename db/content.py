@@ -232,6 +232,7 @@ class Content:
     concepts: list = field(default_factory=list)
     about: dict = field(default_factory=dict)
     abbreviations: list = field(default_factory=list)
+    review_notes: dict = field(default_factory=dict)
 
 
 def _flatten(messages, prefix=""):
@@ -283,6 +284,9 @@ def load_content(directory=CONTENT_DIR):
         abbreviations=_load(base / "abbreviations.yaml", AbbreviationSchema(), base, many=True),
     )
     check_references(content)
+    from db.review_content import load_review_notes  # it builds on this module's schemas
+
+    content.review_notes = load_review_notes(base)
     return content
 
 

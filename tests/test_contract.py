@@ -6,11 +6,13 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
+from api import create_app
 from api.contract import EXAMPLES
 from db import ROOT
 
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
 METHODS = {"get", "post", "put", "patch", "delete"}
+EXAMPLE_BASE = "http://127.0.0.1:8000"  # the base URL the POST examples' links were made with
 
 
 def test_contract_is_valid_openapi_3_1():
@@ -33,17 +35,34 @@ def test_routes_and_contract_list_the_same_operations(app):
     assert routes == _contract_operations()
 
 
-def test_every_operation_is_documented_with_a_summary_and_errors():
+def _operations():
+    """Yield (method, path, operation) for every operation of the contract."""
     for path, item in SPEC["paths"].items():
         for method, op in item.items():
-            responses = op["responses"]
-            assert op.get("summary"), (method, path)
-            assert any(code.startswith("4") for code in responses), (method, path)
-            for code, response in responses.items():
-                if code.startswith(("4", "5")) or code == "default":
-                    ref = response["$ref"].rsplit("/", 1)[1]
-                    content = SPEC["components"]["responses"][ref]["content"]
-                    assert list(content) == ["application/problem+json"], (path, code)
+            if method in METHODS:
+                yield method, path, op
+
+
+def test_every_operation_is_documented_with_a_summary_and_errors():
+    for method, path, op in _operations():
+        responses = op["responses"]
+        assert op.get("summary"), (method, path)
+        assert any(code.startswith("4") for code in responses), (method, path)
+        # CDS Hooks clients expect FHIR OperationOutcomes; everyone else gets RFC 9457 problems.
+        envelope = ("application/json", "OperationOutcome") if path.startswith("/cds-services") \
+            else ("application/problem+json", "Problem")
+        for code, response in responses.items():
+            if code.startswith(("4", "5")) or code == "default":
+                ref = response["$ref"].rsplit("/", 1)[1]
+                content = SPEC["components"]["responses"][ref]["content"]
+                assert list(content) == [envelope[0]], (path, code)
+                assert content[envelope[0]]["schema"]["$ref"].endswith(envelope[1]), (path, code)
+
+
+def test_every_operation_with_a_body_documents_413_and_415():
+    for method, path, op in _operations():
+        if "requestBody" in op:
+            assert {"400", "413", "415"} <= set(op["responses"]), (method, path)
 
 
 def test_every_parameter_is_bounded():
@@ -57,8 +76,8 @@ def test_every_parameter_is_bounded():
             return "maxItems" in schema and bounded(schema["items"])
         return schema.get("type") == "boolean"
 
-    for path, item in SPEC["paths"].items():
-        for param in item["get"].get("parameters", []):
+    for _method, path, op in _operations():
+        for param in op.get("parameters", []):
             param = _resolve(param)
             assert bounded(param["schema"]), (path, param["name"])
 
@@ -82,8 +101,36 @@ def test_examples_are_the_live_answers_to_their_requests(client, name):
 
 
 def test_every_json_operation_has_an_example():
-    for path, item in SPEC["paths"].items():
-        ok = item["get"]["responses"]["200"]["content"]
+    for method, path, op in _operations():
+        ok = op["responses"]["200"]["content"]
         if "application/json" in ok:
             media = ok["application/json"]
-            assert media.get("examples") or media.get("example"), path
+            assert media.get("examples") or media.get("example"), (method, path)
+        if "requestBody" in op:
+            assert op["requestBody"]["content"]["application/json"]["examples"], (method, path)
+
+
+POST_EXAMPLES = [
+    (path, name)
+    for _method, path, op in _operations() if "requestBody" in op
+    for name in op["requestBody"]["content"]["application/json"]["examples"]
+]
+
+
+@pytest.fixture
+def public_client(database):
+    """A client of an app that knows its public URL, as the POST examples were made."""
+    return create_app({"TESTING": True, "DATABASE": str(database),
+                       "PUBLIC_URL": EXAMPLE_BASE}).test_client()
+
+
+@pytest.mark.parametrize(("path", "name"), POST_EXAMPLES)
+def test_post_examples_are_the_live_answers_to_their_requests(public_client, path, name):
+    op = SPEC["paths"][path]["post"]
+    sent = op["requestBody"]["content"]["application/json"]["examples"][name]["value"]
+    documented = op["responses"]["200"]["content"]["application/json"]["examples"][name]["value"]
+    response = public_client.post(path, json=sent)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json() == documented, (
+        f"the {name} example of POST {path} is out of date: paste the live answer into the contract"
+    )

@@ -36,11 +36,17 @@ def generated(tmp_path_factory):
     sys.path.remove(str(out.parent))
 
 
+SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+# Only GETs are called: the POST operations' bodies are tested against their examples elsewhere.
+GET_OPERATIONS = sorted(item["get"]["operationId"].replace(".", "_")
+                        for item in SPEC["paths"].values() if "get" in item)
+
+
 def _operations(package):
-    """Yield (name, module) for every generated operation module."""
+    """Yield (name, module) for every generated GET operation module."""
     folder = Path(package.__file__).parent / "api"
     for path in sorted(folder.glob("*/*.py")):
-        if path.name != "__init__.py":
+        if path.stem in GET_OPERATIONS:
             yield path.stem, importlib.import_module(
                 f"{package.__name__}.api.{path.parent.name}.{path.stem}")
 
@@ -72,5 +78,4 @@ def test_every_get_operation_parses_into_its_model(generated, app):
             assert type(parsed).__module__.startswith(f"{generated.__name__}.models"), name
             assert parsed.to_dict() == httpx.Response(200, content=body).json(), name
         called.append(name)
-    operations = yaml.safe_load((ROOT / "openapi.yaml").read_text())["paths"].values()
-    assert sorted(called) == sorted(op["get"]["operationId"].replace(".", "_") for op in operations)
+    assert sorted(called) == GET_OPERATIONS
