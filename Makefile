@@ -6,7 +6,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export OSSA_DATABASE ?= $(CURDIR)/var/ossa.db
 
-.PHONY: run test lint lint-contract db examples bench bench-search clean help
+.PHONY: run test lint lint-contract db redis examples bench bench-search clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,8 +21,13 @@ db: $(BIN)/.installed  ## Build the database if it is missing or outdated
 	$(BIN)/flask --app api db build --if-outdated
 
 run: db  ## Serve the API on 127.0.0.1:$(PORT) with gunicorn
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
-		--workers $(WEB_CONCURRENCY) 'api:create_app()'
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py \
+		--bind 127.0.0.1:$(PORT) 'api:create_app()'
+
+redis:  ## Install redis-server for the tests when it is missing (Debian/Ubuntu, as root)
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "installing redis-server for the Redis-backed tests"; \
+		apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
 
 lint: $(BIN)/.installed  ## Run ruff
 	$(BIN)/ruff check .
@@ -30,13 +35,18 @@ lint: $(BIN)/.installed  ## Run ruff
 lint-contract:  ## Lint openapi.yaml with Redocly's recommended rules (needs Node.js)
 	npx --yes @redocly/cli@2 lint openapi.yaml
 
-test: db lint  ## Lint, then run the whole test suite (unit, API, contract, fuzz)
+test: db lint redis  ## Lint, then run the whole test suite (unit, API, contract, fuzz, Redis)
 	$(BIN)/python -m pytest
 
 examples: db  ## Regenerate the contract's examples from the current data
 	$(BIN)/flask --app api contract examples
 
-bench: db  ## Measure req/s and latency against a gunicorn server on 127.0.0.1
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+bench: db $(BIN)/.bench-installed  ## ossa vs a constant-JSON ceiling and Datasette, on 127.0.0.1
+	@command -v wrk >/dev/null 2>&1 || echo "wrk not found (apt-get install wrk): using the Python load generator"
 	$(BIN)/python bench/bench.py
 
 bench-search: $(BIN)/.installed  ## Name resolution latency at 1k-200k names, in process

@@ -3,7 +3,8 @@
 import click
 from flask import Flask
 
-from api import cds, cds_auth, cli, database, errors, http
+from api import cds, cds_auth, cli, database, errors, hardening, http
+from api.profiles import check_profile
 from db import ROOT
 
 
@@ -24,11 +25,22 @@ def create_app(test_config=None):
         CDS_JWKS_FILE=None,
         CDS_ISSUERS="",
         STATE_FILE=None,  # default: state.db beside DATABASE
+        PROFILE="development",
+        ALLOW_UNSAFE=False,
+        REDIS_URL=None,  # shared cache, rate-limit counters and seen CDS tokens
+        RATELIMIT_DEFAULT=None,  # e.g. "100 per minute"; no limiter hooks at all when unset
+        CORS_ORIGINS="*",
+        ACCESS_LOG=True,
     )
     app.config.from_prefixed_env("OSSA")
     if test_config:
         app.config.update(test_config)
+    check_profile(app.config)
+    if app.config["REDIS_URL"] and app.config["CACHE_TYPE"] == "SimpleCache":
+        app.config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=app.config["REDIS_URL"],
+                          CACHE_KEY_PREFIX="ossa:cache:")
 
+    hardening.init_app(app)
     database.init_app(app)
     http.init_app(app)
     errors.init_app(app)

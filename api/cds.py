@@ -4,7 +4,6 @@ import threading
 from collections import Counter
 
 from flask import Blueprint, current_app, request
-from flask_cors import CORS
 
 from api import cards, cds_auth
 from api.cds_schemas import (
@@ -20,19 +19,11 @@ from api.database import get_db
 from api.http import cached, json_response
 
 bp = Blueprint("cds", __name__, url_prefix="/cds-services")
-CORS_OPTIONS = {
-    "origins": "*",
-    "methods": ["GET", "POST", "OPTIONS"],
-    "allow_headers": ["Authorization", "Content-Type", "Accept"],
-    "supports_credentials": False,  # tokens travel in Authorization, never in cookies
-    "max_age": 86400,
-}
 _feedback_lock = threading.Lock()
 
 
 def init_app(app):
-    """Set up CORS for the CDS paths (preflights answered without a token) and feedback counts."""
-    CORS(app, resources={r"^/cds-services(/.*)?$": CORS_OPTIONS})
+    """Keep feedback counts (CORS for these paths is set up with the rest in api.hardening)."""
     # Counts are per worker process: they are a health signal, not an audit trail.
     app.extensions["ossa_cds_feedback"] = Counter()
 

@@ -36,7 +36,7 @@ def init_app(app):
         settings["keys"] = load_keys(config.get("CDS_JWKS_FILE"))
         settings["issuers"] = _issuers(config.get("CDS_ISSUERS"))
         state = config.get("STATE_FILE") or Path(config["DATABASE"]).parent / "state.db"
-        settings["store"] = open_store(state)
+        settings["store"] = open_store(state, config.get("REDIS_URL"))
     app.extensions["ossa_cds_auth"] = settings
 
 

@@ -59,6 +59,21 @@ class SqliteStore:
         return True
 
 
-def open_store(location):
-    """Return the seen-token store at location (a file path)."""
-    return SqliteStore(location)
+class RedisStore:
+    """Seen token ids in Redis, shared by every worker of every replica."""
+
+    def __init__(self, url):
+        import redis  # only needed when OSSA_REDIS_URL is set
+
+        self.client = redis.Redis.from_url(url)
+
+    def remember(self, issuer, token_id, expires_at, *, now=None):
+        """Record a token id until expires_at; return False if it was already recorded."""
+        # SET NX is the check and the record in one step; EXAT lets Redis purge it on expiry.
+        key = f"ossa:jti:{issuer}:{token_id}"
+        return bool(self.client.set(key, 1, nx=True, exat=max(int(expires_at) + 1, 1)))
+
+
+def open_store(location, redis_url=None):
+    """Return the seen-token store: Redis when a URL is given, else the SQLite file."""
+    return RedisStore(redis_url) if redis_url else SqliteStore(location)

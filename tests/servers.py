@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +24,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def _wait(url, proc, name):
+def _wait(url, proc, log, name):
     for _ in range(200):
         try:
             urllib.request.urlopen(url, timeout=1).close()
@@ -32,8 +33,8 @@ def _wait(url, proc, name):
             return  # it answers, even if with an error
         except OSError:
             if proc.poll() is not None:
-                stderr = proc.stderr.read().decode()[-2000:]
-                raise RuntimeError(f"{name} exited: {stderr}") from None
+                log.seek(0)
+                raise RuntimeError(f"{name} exited: {log.read().decode()[-2000:]}") from None
             time.sleep(0.05)
     raise RuntimeError(f"{name} did not answer {url}")
 
@@ -44,19 +45,22 @@ def gunicorn(database, workers=2, **env):
     port = free_port()
     environ = {**os.environ, "OSSA_DATABASE": str(database),
                **{f"OSSA_{k.upper()}": str(v) for k, v in env.items()}}
+    # A file, not a pipe: the access log writes a line per request, and a pipe nobody reads
+    # fills up and blocks the workers.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [BIN / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "/dev/null", "api:create_app()"],
-        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         "--workers", str(workers), "api:create_app()"],
+        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{url}/healthz", proc, "gunicorn")
+        _wait(f"{url}/healthz", proc, log, "gunicorn")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        proc.stderr.close()
+        log.close()
 
 
 @contextmanager
@@ -68,7 +72,7 @@ def redis_server():
     port = free_port()
     proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
             try:
@@ -80,4 +84,3 @@ def redis_server():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-        proc.stderr.close()

@@ -1,0 +1,104 @@
+"""Security headers, request ids, the access log, CORS, rate limits and the production profile."""
+
+import json
+import logging
+
+import pytest
+
+from api import create_app
+from api.profiles import UnsafeConfiguration
+from tests.conftest import assert_problem
+
+URLS = ["/v1/drugs/anastrozole", "/v1/lookup?name=nope", "/nowhere", "/healthz", "/openapi.yaml"]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_every_response_carries_the_security_headers_and_a_request_id(client, url):
+    response = client.get(url)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_the_docs_page_gets_a_policy_that_lets_its_own_assets_load(client):
+    csp = client.get("/docs").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "http" not in csp
+
+
+def test_a_sane_request_id_is_echoed_and_a_hostile_one_replaced(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers[
+        "X-Request-ID"] == "abc-123"
+    replaced = client.get("/healthz", headers={"X-Request-ID": "<script>" + "x" * 200})
+    assert replaced.headers["X-Request-ID"] != "<script>" and len(
+        replaced.headers["X-Request-ID"]) == 32
+
+
+def test_one_json_access_log_line_per_request_without_query_or_tokens(client, caplog):
+    with caplog.at_level(logging.INFO, logger="ossa.access"):
+        client.get("/v1/lookup?name=Arimidex+secret+diagnosis",
+                   headers={"Authorization": "Bearer sekret", "X-Request-ID": "r1"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "ossa.access"]
+    assert len(lines) == 1
+    assert lines[0]["path"] == "/v1/lookup" and lines[0]["request_id"] == "r1"
+    assert lines[0]["status"] == 200
+    assert "secret" not in caplog.text and "sekret" not in caplog.text
+
+
+@pytest.mark.parametrize("path", ["/v1/drugs", "/cds-services/ossa-order-sign"])
+def test_cors_preflights_are_answered_without_credentials(client, path):
+    response = client.options(path, headers={"Origin": "https://app.example",
+                                             "Access-Control-Request-Method": "POST"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://app.example")
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_cors_origins_are_configurable(database):
+    app = create_app({"DATABASE": str(database), "CORS_ORIGINS": "https://ok.example"})
+    client = app.test_client()
+    good = client.get("/v1/meta", headers={"Origin": "https://ok.example"})
+    bad = client.get("/v1/meta", headers={"Origin": "https://evil.example"})
+    assert good.headers["Access-Control-Allow-Origin"] == "https://ok.example"
+    assert "Access-Control-Allow-Origin" not in bad.headers
+
+
+def test_no_rate_limit_hooks_are_installed_unless_a_limit_is_configured(app):
+    assert app.extensions["ossa_limiter"] is None
+    assert "RateLimit-Limit" not in app.test_client().get("/healthz").headers
+
+
+def test_over_the_limit_is_429_problem_json_with_retry_after(database):
+    app = create_app({"DATABASE": str(database), "RATELIMIT_DEFAULT": "3 per minute"})
+    client = app.test_client()
+    statuses = [client.get("/v1/drugs/anastrozole").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    response = client.get("/v1/drugs/anastrozole")
+    body = assert_problem(response, 429)
+    assert body["code"] == "too_many_requests"
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.headers["RateLimit-Limit"] == "3"
+    assert response.headers["RateLimit-Remaining"] == "0"
+
+
+@pytest.mark.parametrize(("config", "problem"), [
+    ({"DEBUG": True}, "OSSA_DEBUG"),
+    ({"CDS_JWT_REQUIRED": False}, "OSSA_CDS_JWT_REQUIRED is off"),
+    ({"RATELIMIT_DEFAULT": "5 per minute"}, "without OSSA_REDIS_URL"),
+])
+def test_the_production_profile_refuses_unsafe_settings(database, tmp_path, config, problem):
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text('{"keys": []}')
+    safe = {"DATABASE": str(database), "PROFILE": "production", "CDS_JWT_REQUIRED": True,
+            "CDS_JWKS_FILE": str(jwks), "PUBLIC_URL": "https://ossa.example"}
+    with pytest.raises(UnsafeConfiguration, match=problem) as info:
+        create_app({**safe, **config})
+    assert "OSSA_ALLOW_UNSAFE" in str(info.value)
+
+
+def test_the_production_profile_starts_when_unsafe_settings_are_explicitly_allowed(database):
+    app = create_app({"DATABASE": str(database), "PROFILE": "production", "ALLOW_UNSAFE": True})
+    assert app.test_client().get("/healthz").status_code == 200
