@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 
 from flask import current_app
 
@@ -9,6 +10,7 @@ import db
 from db.build import check_current
 
 _local = threading.local()
+RECHECK_SECONDS = 0.5  # how soon a swapped-in file is noticed; a stat per request costs more
 
 
 def init_app(app):
@@ -23,17 +25,22 @@ def check(app):
 
 def _open(path):
     """Return (connection, version) for this thread, reopening when the file was replaced."""
+    old = getattr(_local, "held", {}).get(path)
+    now = time.monotonic()
+    if old is not None and now < old[3]:
+        return old
     try:
         inode = os.stat(path).st_ino
     except OSError as exc:
         raise db.DatabaseError(f"database {path} is not readable: {exc.strerror}") from None
-    old = getattr(_local, "held", {}).get(path)
     if old is not None and old[2] == inode:
-        return old
+        held = (*old[:3], now + RECHECK_SECONDS)
+        _local.held[path] = held
+        return held
     # First use, or a new file was renamed over the old one (`db build`, a deploy): open it.
     # Data functions read whole results before returning, so closing the old one is safe.
     conn = db.connect_readonly(path)
-    held = (conn, db.dataset_info(conn)["version"], inode)
+    held = (conn, db.dataset_info(conn)["version"], inode, now + RECHECK_SECONDS)
     _local.__dict__.setdefault("held", {})[path] = held
     if old is not None:
         old[0].close()

@@ -1,16 +1,20 @@
 """Production hardening: security headers, request ids, access log, CORS and rate limits."""
 
+import itertools
 import json
-import logging
+import os
 import re
 import sys
 import time
 import uuid
+from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_cors import CORS
 from flask_limiter import HeaderNames, Limiter
 from flask_limiter.util import get_remote_address
+
+from api import http
 
 CDS_CORS = {
     "origins": "*",
@@ -24,33 +28,46 @@ JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-access_log = logging.getLogger("ossa.access")
+# Request ids need only be unique, not secret: a random prefix per process and a counter.
+_ID_PREFIX = uuid.uuid4().hex[:16]
+_ids = itertools.count()
+
+
+def _new_id():
+    """Return a 32-hex-digit id, unique across the workers forked from one master."""
+    return f"{_ID_PREFIX}{os.getpid():06x}{next(_ids):010x}"
 
 
 def _start():
-    """Accept a sane X-Request-ID or make one, and start the clock."""
-    given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    """Bound the headers we read, accept a sane X-Request-ID or make one, start the clock."""
+    environ = request.environ
+    http.bound_if_none_match(environ)
+    given = environ.get("HTTP_X_REQUEST_ID", "")
+    g.request_id = given if REQUEST_ID.fullmatch(given) else _new_id()
     g.started = time.perf_counter()
 
 
 def _finish(response):
-    """Add security headers and the request id; log one JSON line (no query, no body)."""
-    headers = response.headers
-    headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "no-referrer"
-    docs = request.path == "/docs" or request.path.startswith("/docs/")
-    headers["Content-Security-Policy"] = DOCS_CSP if docs else JSON_CSP
-    if access_log.isEnabledFor(logging.INFO):
+    """Finish conditional GETs, add security headers and the request id, log one JSON line."""
+    response = http.conditional(response)
+    req, ctx = request._get_current_object(), g._get_current_object()  # one proxy lookup each
+    request_id = ctx.get("request_id") or _new_id()
+    path = req.path
+    docs = path == "/docs" or path.startswith("/docs/")
+    response.headers.extend([
+        ("X-Request-ID", request_id), ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
+        ("Content-Security-Policy", DOCS_CSP if docs else JSON_CSP)])
+    if current_app.config["ACCESS_LOG"]:
         # The path only: query strings can carry what a patient typed, headers carry tokens.
-        access_log.info(json.dumps({
-            "request_id": headers["X-Request-ID"], "method": request.method,
-            "path": request.path, "status": response.status_code,
-            "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-            "bytes": response.content_length,
-        }))
+        # One write of one preformatted line: the logging machinery would cost more than the
+        # rest of a cached answer.
+        ms = (time.perf_counter() - ctx.get("started", time.perf_counter())) * 1000
+        sys.stderr.write(
+            f'{{"time":{time.time():.3f},"request_id":"{request_id}",'
+            f'"method":{json.dumps(req.method)},"path":{json.dumps(path)},'
+            f'"status":{response.status_code},"ms":{ms:.2f},'
+            f'"bytes":{json.dumps(response.content_length)}}}\n')
     return response
 
 
@@ -74,12 +91,6 @@ def init_app(app):
     """Wire headers, request ids, the access log, CORS and (if configured) rate limits."""
     app.before_request(_start)
     app.after_request(_finish)
-    if app.config["ACCESS_LOG"] and not access_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        access_log.addHandler(handler)
-        access_log.setLevel(logging.INFO)
-        access_log.propagate = False
     origins = app.config["CORS_ORIGINS"]
     general = {
         "origins": origins.split(",") if isinstance(origins, str) else origins,
@@ -91,4 +102,22 @@ def init_app(app):
     }
     # EHRs call the CDS services from browser apps on their own origins, with a bearer token.
     CORS(app, resources={r"^/cds-services(/.*)?$": CDS_CORS, r"/*": general})
+    _only_with_origin(app, vary=general["origins"] != ["*"])
     app.extensions["ossa_limiter"] = _limiter(app)
+
+
+def _only_with_origin(app, vary):
+    """Run flask-cors only for requests that carry an Origin (it adds nothing to the others)."""
+    hooks = app.after_request_funcs[None]
+    index = next(i for i, hook in enumerate(hooks) if hook.__name__ == "cors_after_request")
+    cors = hooks[index]
+
+    @wraps(cors)
+    def cors_after_request(response):
+        if request.environ.get("HTTP_ORIGIN"):
+            return cors(response)
+        if vary:  # the answer differs by Origin: tell shared caches (CDNs) so
+            response.vary.add("Origin")
+        return response
+
+    hooks[index] = cors_after_request

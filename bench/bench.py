@@ -1,134 +1,144 @@
-"""`make bench`: req/s and p50/p99 latency of ossa's hot paths vs a constant-JSON Flask route.
+"""`make bench`: req/s and p50/p99 latency of ossa's hot paths, its ceiling and its peer.
 
-Both apps run under gunicorn with the same settings on 127.0.0.1; the load generator is wrk
-when it is installed (Debian package `wrk`), else a small Python client (less precise: it
-shares the two cores with the server).
+On 127.0.0.1, in one run: ossa's lookup, drug, search, review and CDS call; a constant-JSON
+Flask route served by the same gunicorn settings (the ceiling); and Datasette serving the same
+SQLite file in immutable mode with the equivalent query (the peer). The load generator is wrk
+(Debian package `wrk`) when installed, else a small Python client (less precise: it shares the
+two cores with the servers). Prints a Markdown table with the ratios and each worker's RSS.
 """
 
 import argparse
-import http.client
+import json
 import os
-import re
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import free_port, run_python, run_wrk, wait_for  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+REVIEW = {"medications": [{"name": "tamoxifen"}, {"name": "Cymbalta"}, {"rxcui": "199224"}],
+          "menopausal_status": "premenopausal"}
+CDS = {
+    "hook": "order-sign", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+    "context": {"userId": "Practitioner/1", "patientId": "1", "draftOrders": {
+        "resourceType": "Bundle", "entry": [{"resource": {
+            "resourceType": "MedicationRequest", "id": "a", "status": "draft",
+            "medicationCodeableConcept": {"coding": [{
+                "system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "199224",
+                "display": "anastrozole 1 MG Oral Tablet"}]}}}]}},
+}
+DATASETTE_SQL = ("select d.body from names n join drugs d on d.id = n.drug_id"
+                 " where n.norm = :name and n.name_type != 'product' limit 1")
+# name, server, method, path, body
 TARGETS = [
-    ("lookup", "ossa", "/v1/lookup?name=Arimidex"),
-    ("drug", "ossa", "/v1/drugs/anastrozole"),
-    ("search", "ossa", "/v1/search?q=ana"),
-    ("ceiling", "ceiling", "/const"),
+    ("ceiling", "ceiling", "GET", "/const", None),  # measured first and last: the machine drifts
+    ("lookup", "ossa", "GET", "/v1/lookup?name=Arimidex", None),
+    ("drug", "ossa", "GET", "/v1/drugs/anastrozole", None),
+    ("search", "ossa", "GET", "/v1/search?q=ana", None),
+    ("review", "ossa", "POST", "/v1/reviews", REVIEW),
+    ("cds", "ossa", "POST", "/cds-services/ossa-order-sign", CDS),
+    ("ceiling-again", "ceiling", "GET", "/const", None),
+    ("datasette", "datasette", "GET", "/ossa.json?" + urllib.parse.urlencode(
+        {"sql": DATASETTE_SQL, "name": "arimidex", "_shape": "array"}), None),
 ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def start_servers(workers, database):
+    """Start ossa, the ceiling and Datasette; return ({name: port}, [processes])."""
+    ports = {name: free_port() for name in ("ossa", "ceiling", "datasette")}
+    gunicorn = [BIN / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--workers", str(workers),
+                "--access-logfile", "/dev/null"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "OSSA_DATABASE": str(database)}
+    commands = {
+        "ossa": [*gunicorn, "--bind", f"127.0.0.1:{ports['ossa']}", "api:create_app()"],
+        "ceiling": [*gunicorn, "--bind", f"127.0.0.1:{ports['ceiling']}", "ceiling:create_app()"],
+        "datasette": [BIN / "datasette", "serve", "-i", str(database), "--port",
+                      str(ports["datasette"]), "--host", "127.0.0.1"],
+    }
+    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+             for name, cmd in commands.items()}
+    for name, port in ports.items():
+        wait_for(port, procs[name], name)
+    return ports, procs
 
 
-def serve(app, port, workers):
-    """Start gunicorn for app on port; return the process once it answers."""
-    cmd = [BIN / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--access-logfile", "/dev/null", app]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "bench")})
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit(f"{app} did not start on port {port}")
+def worker_rss_mb(master):
+    """Return the resident memory of each gunicorn worker of master, in MB."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
 
 
-def run_wrk(url, seconds, connections):
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+([0-9]+)", out)
-    sockets = re.search(r"Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), "
-                        r"timeout ([0-9]+)", out)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(map(int, sockets.groups())) if sockets else 0)
-    return rps, _ms(out, "50%"), _ms(out, "99%"), errors
-
-
-def _ms(out, label):
-    value, unit = re.search(rf"{label}\s+([0-9.]+)(us|ms|s)", out).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-
-def run_python(url, seconds, connections):
-    """A keep-alive load generator for machines without wrk."""
-    host, port = url.split("/")[2].split(":")
-    path = "/" + url.split("/", 3)[3]
-    latencies, errors, stop = [], [0], time.perf_counter() + seconds
-
-    def worker():
-        conn = http.client.HTTPConnection(host, int(port))
-        while time.perf_counter() < stop:
-            start = time.perf_counter()
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            latencies.append((time.perf_counter() - start) * 1000)
-            errors[0] += response.status != 200
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    cuts = statistics.quantiles(latencies, n=100)
-    return len(latencies) / seconds, cuts[49], cuts[98], errors[0]
+def warm(url, method, body):
+    data = json.dumps(body).encode() if body else None
+    for _ in range(30):  # fill every worker's cache
+        request = urllib.request.Request(url, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request).close()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 10)))
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--lookup-seconds", type=int,
+                        default=int(os.environ.get("BENCH_LOOKUP_SECONDS", 60)))
+    parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    parser.add_argument("--database", default=os.environ.get("OSSA_DATABASE",
+                                                             ROOT / "var" / "ossa.db"))
     args = parser.parse_args()
     load = run_wrk if shutil.which("wrk") else run_python
-    ports = {"ossa": free_port(), "ceiling": free_port()}
-    procs = [serve("api:create_app()", ports["ossa"], args.workers),
-             serve("ceiling:create_app()", ports["ceiling"], args.workers)]
+    database = Path(tempfile.mkdtemp(prefix="ossa-bench-")) / "ossa.db"
+    shutil.copyfile(args.database, database)  # Datasette names the database after the file
+    ports, procs = start_servers(args.workers, database)
+    results = {}
     try:
-        results = {}
-        for name, app, path in TARGETS:
-            url = f"http://127.0.0.1:{ports[app]}{path}"
-            for _ in range(20):  # warm every worker's cache
-                urllib.request.urlopen(url).close()
-            print(f"  {name}: {args.seconds}s, {args.connections} connections …", file=sys.stderr)
-            results[name] = load(url, args.seconds, args.connections)
+        for name, server, method, path, body in TARGETS:
+            url = f"http://127.0.0.1:{ports[server]}{path}"
+            warm(url, method, body)
+            seconds = args.lookup_seconds if name == "lookup" else args.seconds
+            print(f"  {name}: {seconds}s, {args.connections} connections …", file=sys.stderr)
+            results[name] = load(url, seconds, args.connections, method, body)
+        rss = worker_rss_mb(procs["ossa"])
+        first, last = results.pop("ceiling"), results.pop("ceiling-again")
+        results["ceiling"] = tuple((a + b) / 2 for a, b in zip(first, last, strict=True))
     finally:
-        for proc in procs:
+        for proc in procs.values():
             proc.terminate()
             proc.wait()
-    report(results, load.__name__, args)
+    report(results, rss, load.__name__, args)
 
 
-def report(results, generator, args):
-    ceiling = results["ceiling"][0]
-    print(f"\n{generator.removeprefix('run_')}, {args.connections} connections, {args.seconds}s "
-          f"each, gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs\n")
-    print("| endpoint | req/s | p50 ms | p99 ms | errors | × ceiling |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for (name, _app, path), (rps, p50, p99, errors) in zip(TARGETS, results.values(),
-                                                           strict=True):
-        label = "constant JSON (ceiling)" if name == "ceiling" else f"`{path}`"
-        print(f"| {label} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {errors} | {rps / ceiling:.2f} |")
+def report(results, rss, generator, args):
+    ceiling, peer = results["ceiling"][0], results["datasette"][0]
+    print(f"\n{generator.removeprefix('run_')} on 127.0.0.1, {args.connections} connections, "
+          f"{args.lookup_seconds}s for lookup and {args.seconds}s for the others, gunicorn "
+          f"{args.workers} workers ({os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')})\n")
+    print("| target | req/s | p50 ms | p99 ms | errors | × ceiling | × Datasette |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, _server, method, path, _body in TARGETS:
+        if name == "ceiling-again":
+            continue
+        rps, p50, p99, errors = results[name]
+        label = {"ceiling": "constant JSON Flask route (ceiling; mean of a run first and last)",
+                 "datasette": "Datasette, immutable, same lookup as SQL (peer)"}.get(
+                     name, f"`{method} {path}`")
+        print(f"| {label} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {errors} | "
+              f"{rps / ceiling:.2f} | {rps / peer:.2f} |")
+    print(f"\nossa worker RSS after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)}")
 
 
 if __name__ == "__main__":
