@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import cds, cds_auth, cli, database, errors, hardening, http
 from api.profiles import check_profile
@@ -31,6 +32,7 @@ def create_app(test_config=None):
         RATELIMIT_DEFAULT=None,  # e.g. "100 per minute"; no limiter hooks at all when unset
         CORS_ORIGINS="*",
         ACCESS_LOG=True,
+        TRUSTED_PROXIES=0,  # load balancers in front whose X-Forwarded-* headers are true
     )
     app.config.from_prefixed_env("OSSA")
     if test_config:
@@ -40,6 +42,10 @@ def create_app(test_config=None):
         app.config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=app.config["REDIS_URL"],
                           CACHE_KEY_PREFIX="ossa:cache:")
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer the client address (rate limits) and scheme come from it.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     hardening.init_app(app)
     database.init_app(app)
     http.init_app(app)

@@ -114,7 +114,8 @@ def main():
             results[name] = load(url, seconds, args.connections, method, body)
         rss = worker_rss_mb(procs["ossa"])
         first, last = results.pop("ceiling"), results.pop("ceiling-again")
-        results["ceiling"] = tuple((a + b) / 2 for a, b in zip(first, last, strict=True))
+        results["ceiling"] = (*((a + b) / 2 for a, b in zip(first[:3], last[:3], strict=True)),
+                              first[3] + last[3])
     finally:
         for proc in procs.values():
             proc.terminate()

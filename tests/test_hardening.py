@@ -102,3 +102,13 @@ def test_the_production_profile_refuses_unsafe_settings(database, tmp_path, conf
 def test_the_production_profile_starts_when_unsafe_settings_are_explicitly_allowed(database):
     app = create_app({"DATABASE": str(database), "PROFILE": "production", "ALLOW_UNSAFE": True})
     assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_behind_a_trusted_proxy_limits_count_the_forwarded_client(database):
+    app = create_app({"DATABASE": str(database), "RATELIMIT_DEFAULT": "2 per minute",
+                      "TRUSTED_PROXIES": 1})
+    client = app.test_client()
+    first = [client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.1"}).status_code
+             for _ in range(3)]
+    other = client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.2"}).status_code
+    assert first == [200, 200, 429] and other == 200
