@@ -10,7 +10,7 @@ import sqlite_utils
 
 from db import CONTENT_DIR, MIGRATIONS_DIR, DatabaseError, connect_readonly, dataset_info, migrate
 from db.content import content_hash, load_content
-from db.text import normalize
+from db.text import infer_tty, normalize
 
 RISK_RANK = {"none": 0, "low": 1, "moderate": 2, "high": 3}
 RXNORM_RELEASE = "2025-10-06"
@@ -238,7 +238,8 @@ def _code_rows(drugs, concepts):
         drug_id = by_name.get(normalize(concept["drug"]))
         if drug_id is None:
             raise DatabaseError(f"rxnorm_concepts.csv: unknown drug `{concept['drug']}`")
-        add("rxnorm", concept["rxcui"], drug_id, concept["tty"] or None, concept["name"], 0,
+        tty = concept["tty"] or infer_tty(concept["name"], concept["drug"])
+        add("rxnorm", concept["rxcui"], drug_id, tty, concept["name"], 0,
             concept["release"] or None)
     return list(rows.values())
 

@@ -79,3 +79,26 @@ def span(name, query_norm):
     if found < 0 or not query_norm:
         return None
     return index[found], index[found + len(query_norm) - 1] + 1
+
+
+_STRENGTH = re.compile(r"[0-9][0-9.]* (?:MG|MCG|UNT|ML|MEQ|MMOL|%|MG/ML|MCG/ML|UNT/ML)\b")
+
+
+def infer_tty(name, ingredient):
+    """Infer an RxNorm term type from a concept name's shape, for sources that omit it.
+
+    RxNorm names follow fixed patterns: "anastrozole Pill" is a dose-form group (SCDG),
+    "anastrozole 1 MG" a component (SCDC), "anastrozole 1 MG Oral Tablet" a clinical drug
+    (SCD), and the same with "[Arimidex]" the branded forms (SBDG, SBDC, SBD).
+    """
+    branded = bracketed(name) is not None
+    if name.endswith(" Pill"):
+        generic = normalize(ingredient) in normalize(name)
+        return "SCDG" if generic else "SBDG"
+    strengths = list(_STRENGTH.finditer(name))
+    if not strengths:
+        return None
+    rest = name[strengths[-1].end():].split("[")[0].strip()
+    if rest:
+        return "SBD" if branded else "SCD"
+    return "SBDC" if branded else "SCDC"

@@ -223,8 +223,10 @@ def test_ambiguous_short_forms_are_never_silently_resolved(client, name, drug_id
 
 
 @pytest.mark.parametrize(("rxcui", "drug_id", "tty"), [
-    ("199224", "anastrozole", None),
-    ("151124", "anastrozole", None),
+    ("199224", "anastrozole", "SCD"),   # term types inferred from the name's shape where
+    ("151124", "anastrozole", "SBD"),   # the source list gives none
+    ("564931", "anastrozole", "SBDC"),
+    ("1157703", "anastrozole", "SCDG"),
     ("583218", "nab-paclitaxel", "SBD"),
     ("312199", "paclitaxel", "SCD"),
 ])
