@@ -80,6 +80,8 @@ def _limiter(app):
     return Limiter(
         get_remote_address, app=app, default_limits=[limit], storage_uri=storage,
         headers_enabled=True, key_prefix="ossa",
+        # A browser's CORS preflight is not a call: it must not spend the caller's budget.
+        default_limits_exempt_when=lambda: request.method == "OPTIONS",
         header_name_mapping={HeaderNames.LIMIT: "RateLimit-Limit",
                              HeaderNames.REMAINING: "RateLimit-Remaining",
                              HeaderNames.RESET: "RateLimit-Reset",
