@@ -4,7 +4,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from db.content import CAUSES, PAIN_TYPES, RISKS, THERAPY_TYPES
+from db.content_schemas import CAUSES, PAIN_TYPES, RISKS, THERAPY_TYPES
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_OFFSET = 10_000

@@ -8,8 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from db import CONTENT_DIR, DatabaseError
 from db.checks import ContentError
-from db.content import DATE, RISKS, SLUG, SourceSchema
 from db.content import _load as load_yaml  # one YAML loader, so errors read alike in every file
+from db.content_schemas import DATE, RISKS, SLUG, SourceSchema
 
 NOTES_FILE = "review_notes.yaml"
 HOOKS = ("order-select", "order-sign", "medication-prescribe")
