@@ -33,14 +33,39 @@ EXAMPLES = {
 }
 
 
-def live_examples(client):
-    """Return {name: example object} answered by client for every example request."""
+EXAMPLE_BASE = "http://127.0.0.1:8000"  # the public URL the POST examples' links are made with
+REF = "#/components/examples/"
+
+
+def post_examples(spec):
+    """Yield (key, path, request example name, request body) of every documented POST."""
+    for path, item in spec["paths"].items():
+        op = item.get("post")
+        if not op or "requestBody" not in op:
+            continue
+        answers = op["responses"]["200"]["content"]["application/json"]["examples"]
+        for name, example in op["requestBody"]["content"]["application/json"]["examples"].items():
+            key = answers[name]["$ref"].removeprefix(REF)
+            if key.startswith(f"{op['operationId']}."):  # shared answers: made by their owner
+                yield key, path, name, example["value"]
+
+
+def live_examples(client, post_client=None, spec=None):
+    """Return {name: example object} answered live for every GET and POST example request."""
     examples = {}
     for name, (summary, url) in EXAMPLES.items():
         response = client.get(url)
         if response.status_code != 200:
             raise click.ClickException(f"{url} answered {response.status_code}")
         examples[name] = {"summary": summary, "x-request": url, "value": response.get_json()}
+    old = (spec or {}).get("components", {}).get("examples", {})
+    for key, path, name, body in post_examples(spec or {"paths": {}}):
+        response = post_client.post(path, json=body)
+        if response.status_code != 200:
+            raise click.ClickException(f"POST {path} ({name}) answered {response.status_code}")
+        summary = old.get(key, {}).get("summary", name)
+        examples[key] = {"summary": summary, "x-post": f"{path} ({name})",
+                         "value": response.get_json()}
     return examples
 
 
@@ -60,7 +85,12 @@ contract_cli = AppGroup("contract", help="Maintain openapi.yaml.")
 
 @contract_cli.command("examples")
 def examples_command():
-    """Regenerate the contract's response examples from the current database."""
-    examples = live_examples(current_app.test_client())
+    """Regenerate the contract's response examples (GET and POST) from the current database."""
+    from api import create_app  # a second app whose links use the examples' public URL
+
+    spec = yaml.safe_load(CONTRACT.read_text())
+    public = create_app({"DATABASE": current_app.config["DATABASE"], "PUBLIC_URL": EXAMPLE_BASE,
+                         "ACCESS_LOG": False, "CHECK_DATABASE": False})
+    examples = live_examples(current_app.test_client(), public.test_client(), spec)
     write_examples(examples)
     click.echo(f"wrote {len(examples)} examples to {CONTRACT}", err=True)
