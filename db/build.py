@@ -17,11 +17,18 @@ RXNORM_RELEASE = "2025-10-06"
 ATC_RELEASE = "2026-04-25"
 
 
+# The code that decides what the database holds: a change here must rebuild it too, or
+# `make run` would keep serving data built by the old code.
+BUILD_CODE = ("build.py", "content.py", "content_schemas.py", "review_content.py", "text.py")
+
+
 def dataset_version(content_dir=CONTENT_DIR, migrations_dir=MIGRATIONS_DIR):
-    """Return the version of the data the files would build: content + migration level."""
+    """Return the version of the data the files would build: content, migrations, build code."""
     digest = hashlib.sha256()
     digest.update(content_hash(content_dir).encode())
     digest.update(migrate.level(migrations_dir).encode())
+    for name in BUILD_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
