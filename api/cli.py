@@ -11,9 +11,10 @@ from flask.cli import AppGroup
 
 from db import DatabaseError, dataset_info
 from db import migrate as migrations
+from db.audit import main as audit_main
 from db.build import build, check_current, dataset_version, load
-from db.checks import ContentError
 from db.content import load_content
+from db.files import ContentError
 from db.rxnorm import RxNormError, find_conso, import_rxnorm
 
 db_cli = AppGroup("db", help="Build and inspect the ossa database.")
@@ -87,6 +88,16 @@ def import_rxnorm_command(folder):
         _fail(exc)
     _echo(f"imported RxNorm {stats['release']}: {stats['codes']} codes and {stats['names']} "
           "names of covered drugs")
+
+
+@db_cli.command("audit")
+@click.option("--only", multiple=True, metavar="TEXT",
+              help="Show only records whose name contains TEXT (e.g. drugs/anastrozole).")
+@click.option("--flags-only", is_flag=True, help="Print the flags, not every claim.")
+def audit_command(only, flags_only):
+    """List every claim's source and section; exit non-zero on any gap in the evidence."""
+    argv = [f"--only={text}" for text in only] + (["--flags-only"] if flags_only else [])
+    raise SystemExit(audit_main(argv))
 
 
 @db_cli.command("check")

@@ -1,11 +1,13 @@
 """Data access for ossa: plain functions over an SQLite connection, returning dicts."""
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "db" / "content"
+# OSSA_CONTENT_DIR builds from another copy of the knowledge base (a reviewer's working copy).
+CONTENT_DIR = Path(os.environ.get("OSSA_CONTENT_DIR") or ROOT / "db" / "content")
 MIGRATIONS_DIR = ROOT / "migrations"
 
 
@@ -15,6 +17,23 @@ class NotFound(Exception):
     def __init__(self, message, *, suggestions=()):
         super().__init__(message)
         self.suggestions = list(suggestions)
+
+
+class NotCovered(NotFound):
+    """A medicine ossa recognises but holds no record for (or a form its record does not cover).
+
+    `recognized` says what was recognised: {name, rxcui, reason, covered_form}, where reason is
+    `not_in_knowledge_base`, `local_form` (eye, ear or skin use of a systemic medicine),
+    `other_product` (another medicine sharing the ingredient) or `route_not_covered`.
+    """
+
+    def __init__(self, message, *, recognized):
+        super().__init__(message)
+        self.recognized = recognized
+
+
+class WorkLimitExceeded(Exception):
+    """A request asked for more name-matching work than one request may buy."""
 
 
 class DatabaseError(Exception):

@@ -1,10 +1,9 @@
 """Cross-record rules for the knowledge base: references resolve and names are unique."""
 
+from db.files import ContentError
 from db.text import normalize
 
-
-class ContentError(Exception):
-    """A content file is invalid; the message names the file and the field."""
+DRUG_BLOCKS = ("bone_joint", "bone_loss", "onj", "clinician")
 
 
 def _require(known, ids, where):
@@ -14,47 +13,82 @@ def _require(known, ids, where):
             raise ContentError(f"{where}: unknown id `{item}`")
 
 
-def check_references(content):
+def block_citations(block):
+    """Return every citation a block holds: its own, its incidences' and its actions'."""
+    return ([*block.get("citations", [])]
+            + [row["citation"] for row in block.get("incidence", [])]
+            + [c for action in block.get("actions", []) for c in action["citations"]])
+
+
+def _check_block(block, known, where):
+    """Sources resolve, and every citation cites a source the block lists."""
+    _require(known, block["sources"], f"{where}.sources")
+    for citation in block_citations(block):
+        if citation["source"] not in block["sources"]:
+            raise ContentError(f"{where}.citations: `{citation['source']}` is cited but not "
+                               f"listed in {where}.sources")
+
+
+def check_references(content, collector):
     """Check every reference between records and the uniqueness of names."""
-    sources = {s["id"] for s in content.sources}
+    sources = _unique_sources(content.sources, collector)
     classes = {c["id"] for c in content.classes}
     drugs = {d["id"]: d for d in content.drugs}
     strategies = {m["id"] for m in content.management}
     for cls in content.classes:
-        _require(sources, cls["sources"], f"classes/{cls['id']}.yaml: sources")
+        collector.run(_check_block, cls, sources, f"classes/{cls['id']}.yaml")
     for item in content.management:
-        _require(sources, item["sources"], f"management.yaml: {item['id']}.sources")
-        _require(drugs, item["drug_ids"], f"management.yaml: {item['id']}.drug_ids")
+        where = f"management: {item['id']}"
+        collector.run(_check_block, item, sources, where)
+        collector.run(_require, drugs, item["drug_ids"], f"{where}.drug_ids")
     for topic in content.guidance:
-        _require(sources, topic["sources"], f"guidance.yaml: {topic['id']}.sources")
+        collector.run(_check_block, topic, sources, f"guidance.yaml: {topic['id']}")
     for drug in content.drugs:
-        _check_drug(drug, sources, classes, drugs, strategies)
-    owner = _check_unique_names(content.drugs)
+        collector.run(_check_drug, drug, sources, classes, strategies)
+    collector.run(_check_interactions, content.interactions, sources, drugs)
+    owner = collector.run(_check_unique_names, content.drugs, default={})
     for item in content.abbreviations:
-        where = f"abbreviations.yaml: {item['name']}"
-        _require(drugs, item["drug_ids"], f"{where}.drug_ids")
-        _require(sources, item["sources"], f"{where}.sources")
-        if normalize(item["name"]) in owner:
-            raise ContentError(f"{where}: already a name of drugs/{owner[normalize(item['name'])]}"
-                               ".yaml")
+        collector.run(_check_abbreviation, item, drugs, sources, owner)
 
 
-def _check_drug(drug, sources, classes, drugs, strategies):
-    """Check one drug's references to classes, strategies, sources and other drugs."""
+def _unique_sources(sources, collector):
+    seen = {}
+    for source in sources:
+        if source["id"] in seen:
+            collector.run(_raise, f"sources: id `{source['id']}` is defined twice")
+        seen[source["id"]] = source
+    return seen
+
+
+def _raise(message):
+    raise ContentError(message)
+
+
+def _check_drug(drug, sources, classes, strategies):
+    """Check one drug's references to classes, strategies and sources, and its citations."""
     where = f"drugs/{drug['id']}.yaml"
     _require(classes, [drug["drug_class"]], f"{where}: drug_class")
     _require(strategies, drug["management"], f"{where}: management")
-    _require(sources, drug["sources"], f"{where}: sources")
-    for section in ("bone_joint", "bone_loss", "onj"):
-        _require(sources, drug[section]["sources"], f"{where}: {section}.sources")
-    for i, inter in enumerate(drug["interactions"]):
-        _require(drugs, [inter["drug_id"]], f"{where}: interactions.{i}.drug_id")
-        _require(sources, inter["sources"], f"{where}: interactions.{i}.sources")
-        back = [x for x in drugs[inter["drug_id"]]["interactions"] if x["drug_id"] == drug["id"]]
-        if not back:
-            raise ContentError(
-                f"{where}: interactions.{i}: drugs/{inter['drug_id']}.yaml lacks the reverse entry"
-            )
+    for section in DRUG_BLOCKS:
+        _check_block(drug[section], sources, f"{where}: {section}")
+
+
+def _check_interactions(interactions, sources, drugs):
+    """Check the drugs and citations of every interaction; a pair may be described once."""
+    seen = {}
+    for i, item in enumerate(interactions):
+        where = f"interactions: {item['_file']} #{i + 1}"
+        _check_block(item, sources, where)
+        first, second = item["between"]
+        _require(drugs, first + second, f"{where}.between")
+        for a in first:
+            for b in second:
+                pair = frozenset((a, b))
+                if len(pair) == 1:
+                    raise ContentError(f"{where}: `{a}` cannot interact with itself")
+                if pair in seen:
+                    raise ContentError(f"{where}: {a} + {b} is already described in {seen[pair]}")
+                seen[pair] = where
 
 
 def _check_unique_names(drugs):
@@ -70,3 +104,12 @@ def _check_unique_names(drugs):
                     f"drugs/{owner[key]}.yaml"
                 )
     return owner
+
+
+def _check_abbreviation(item, drugs, sources, owner):
+    where = f"abbreviations.yaml: {item['name']}"
+    _require(drugs, item["drug_ids"], f"{where}.drug_ids")
+    _require(sources, item["sources"], f"{where}.sources")
+    if normalize(item["name"]) in owner:
+        raise ContentError(f"{where}: already a name of drugs/{owner[normalize(item['name'])]}"
+                           ".yaml")

@@ -6,30 +6,22 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from marshmallow import ValidationError
-
 from db import CONTENT_DIR
-from db.checks import ContentError, check_references
+from db.checks import check_references
 from db.content_schemas import (
     AbbreviationSchema,
     AboutSchema,
     ClassSchema,
     DrugSchema,
     GuidanceSchema,
+    InteractionSchema,
     ManagementSchema,
     SourceSchema,
 )
+from db.files import Collector, ContentError, list_files, load_file
+from db.review_content import load_review_notes
 
-
-class _Loader(yaml.SafeLoader):
-    """YAML loader that keeps dates as strings, so they validate like any text."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+__all__ = ["Content", "ContentError", "content_hash", "load_content"]
 
 
 @dataclass
@@ -37,67 +29,75 @@ class Content:
     sources: list = field(default_factory=list)
     classes: list = field(default_factory=list)
     drugs: list = field(default_factory=list)
+    interactions: list = field(default_factory=list)
     management: list = field(default_factory=list)
     guidance: list = field(default_factory=list)
     concepts: list = field(default_factory=list)
     about: dict = field(default_factory=dict)
     abbreviations: list = field(default_factory=list)
     review_notes: dict = field(default_factory=dict)
-
-
-def _flatten(messages, prefix=""):
-    """Yield "field.path: message" lines from marshmallow's nested error dict."""
-    for key, value in messages.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            yield from _flatten(value, path)
-        else:
-            yield f"{path}: {' '.join(map(str, value))}"
-
-
-def _load(path, schema, base, many=False):
-    """Parse one YAML file and validate it; raise ContentError naming the file and field."""
-    name = path.relative_to(base).as_posix()
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
-        return schema.load(raw, many=many)
-    except OSError as exc:
-        raise ContentError(f"{name}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{name}: not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-        raise ContentError(f"{name}: " + "; ".join(_flatten(messages))) from exc
+    errors: list = field(default_factory=list)  # only when loaded with keep_going
 
 
 def _load_record(path, schema, base):
     """Load a one-record file whose id must equal its file name."""
-    record = _load(path, schema, base)
+    record = load_file(path, schema, base)
     if record["id"] != path.stem:
         raise ContentError(f"{path.relative_to(base).as_posix()}: id: `{record['id']}` does not "
                            "match its file name")
     return record
 
 
-def load_content(directory=CONTENT_DIR):
-    """Load and cross-check every content file in directory."""
-    base = Path(directory)
-    content = Content(
-        sources=_load(base / "sources.yaml", SourceSchema(), base, many=True),
-        classes=[_load_record(p, ClassSchema(), base)
-                 for p in sorted(base.glob("classes/*.yaml"))],
-        drugs=[_load_record(p, DrugSchema(), base) for p in sorted(base.glob("drugs/*.yaml"))],
-        management=_load(base / "management.yaml", ManagementSchema(), base, many=True),
-        guidance=_load(base / "guidance.yaml", GuidanceSchema(), base, many=True),
-        concepts=_load_concepts(base / "rxnorm_concepts.csv"),
-        about=_load(base / "about.yaml", AboutSchema(), base),
-        abbreviations=_load(base / "abbreviations.yaml", AbbreviationSchema(), base, many=True),
-    )
-    check_references(content)
-    from db.review_content import load_review_notes  # it builds on this module's schemas
+def _load_lists(base, name, schema, collector, tag=False):
+    """Load `<name>.yaml` and `<name>/*.yaml` (each a list of records) as one list."""
+    items = []
+    for path in list_files(base, name):
+        loaded = collector.run(load_file, path, schema, base, True, default=[]) or []
+        if tag:  # remember the file, so messages about an item can name it
+            loaded = [{**item, "_file": path.relative_to(base).as_posix()} for item in loaded]
+        items += loaded
+    return items
 
-    content.review_notes = load_review_notes(base)
+
+def _records(base, folder, schema, collector):
+    found = [collector.run(_load_record, p, schema, base)
+             for p in sorted(base.glob(f"{folder}/*.yaml"))]
+    return [record for record in found if record is not None]
+
+
+def load_content(directory=CONTENT_DIR, keep_going=False):
+    """Load and cross-check every content file in directory.
+
+    With keep_going, errors are collected in `errors` instead of raised (the audit reports
+    them all at once); otherwise the first error raises ContentError.
+    """
+    base = Path(directory)
+    run = Collector(keep_going)
+    content = Content(
+        sources=_load_lists(base, "sources", SourceSchema(), run),
+        classes=_records(base, "classes", ClassSchema(), run),
+        drugs=_records(base, "drugs", DrugSchema(), run),
+        interactions=_load_lists(base, "interactions", InteractionSchema(), run, tag=True),
+        management=_load_lists(base, "management", ManagementSchema(), run),
+        guidance=run.run(load_file, base / "guidance.yaml", GuidanceSchema(), base, True,
+                         default=[]),
+        concepts=_load_concepts(base / "rxnorm_concepts.csv"),
+        about=run.run(load_file, base / "about.yaml", AboutSchema(), base, default={}),
+        abbreviations=run.run(load_file, base / "abbreviations.yaml", AbbreviationSchema(), base,
+                              True, default=[]),
+        review_notes=run.run(load_review_notes, base, default={}),
+    )
+    check_references(content, run)
+    known = {s["id"] for s in content.sources}
+    for source in content.review_notes.get("sources", []):
+        if source not in known:
+            run.run(_unknown, "review_notes.yaml: sources", source)
+    content.errors = run.errors
     return content
+
+
+def _unknown(where, item):
+    raise ContentError(f"{where}: unknown id `{item}`")
 
 
 def _load_concepts(path):

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from db.codes import ATC_PATTERN, RXCUI_PATTERN, SET_ID_PATTERN, SLUG_PATTERN
+
 THERAPY_TYPES = (
     "hormonal_therapy", "chemotherapy", "targeted_therapy", "immunotherapy",
     "supportive_care", "bone_modifying_agent", "pain_management", "procedure",
@@ -13,13 +15,17 @@ ROUTES = (
     "rectal", "sublingual", "nasal", "buccal", "surgical",
 )
 BONE_EFFECTS = ("increased", "decreased", "no_known_effect")
-FRACTURE_RISKS = ("increased", "decreased", "mixed", "no_known_effect")
+FRACTURE_RISKS = ("increased", "possibly_increased", "decreased", "mixed", "no_known_effect")
 STATUSES = ("premenopausal", "perimenopausal", "postmenopausal")
 CAUSES = (
     "treatment_side_effect", "aromatase_inhibitor", "hormonal_therapy",
     "bone_loss", "bone_metastasis", "severe_pain",
 )
-SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+SOURCE_KINDS = ("label", "patient_education", "guideline", "article", "terminology")
+SEVERITIES = ("major", "moderate", "minor")
+# Concrete steps a CDS card may propose as a FHIR ServiceRequest (codes in review_notes.yaml).
+ORDERS = ("bone-density-scan", "dental-examination")
+SLUG = validate.Regexp(SLUG_PATTERN)
 DATE = validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
@@ -48,17 +54,38 @@ def Enum(choices):  # noqa: N802
     return fields.Str(required=True, validate=validate.OneOf(choices))
 
 
-def Ids():  # noqa: N802
+def Ids(minimum=0):  # noqa: N802
     """Return a required list of slug ids."""
-    return fields.List(fields.Str(validate=SLUG), required=True)
+    return fields.List(fields.Str(validate=SLUG), required=True,
+                       validate=validate.Length(min=minimum))
 
 
 class SourceSchema(Schema):
+    """A source a record cites: a label, the seed page, a guideline, an article, a code set."""
+
     id = Text(SLUG)
     title = Text()
     publisher = Text()
-    url = fields.Url(load_default=None)
-    reviewed = Text(DATE)
+    kind = Enum(SOURCE_KINDS)
+    url = fields.Url(required=True, allow_none=True)  # the copy read; null: none online
+    set_id = fields.Str(load_default=None, allow_none=True,
+                        validate=validate.Regexp(SET_ID_PATTERN))  # DailyMed set id of a label
+    version = OptionalText()  # the label's revision date as printed, or a release; null: not seen
+    retrieved = Text(DATE)  # when the copy was read
+    drugs = fields.List(fields.Str(validate=SLUG), load_default=list)  # a label's own drugs
+
+
+class CitationSchema(Schema):
+    """Where a fact was read: a source and the section of it; the trail stays in the file."""
+
+    source = Text(SLUG)
+    section = Text()
+    url = fields.Url(load_default=None, allow_none=True)  # the copy read, when not the source's
+    note = fields.Str(load_default=None, allow_none=True)  # what the text says, in our words
+
+
+def Citations():  # noqa: N802
+    return fields.List(fields.Nested(CitationSchema), required=True)
 
 
 class AboutSchema(Schema):
@@ -72,33 +99,51 @@ class ClassSchema(Schema):
     therapy_type = Enum(THERAPY_TYPES)
     mechanism = Text()
     summary = Text()
-    sources = Ids()
+    sources = Ids(1)
+    citations = Citations()
     last_reviewed = Text(DATE)
 
 
 class BrandCodeSchema(Schema):
     name = Text()
-    rxcui = fields.Str(required=True, allow_none=True, validate=validate.Regexp(r"^[0-9]+\Z"))
+    rxcui = fields.Str(required=True, allow_none=True, validate=validate.Regexp(RXCUI_PATTERN))
 
 
 class CodesSchema(Schema):
-    rxcui = fields.Str(required=True, allow_none=True, validate=validate.Regexp(r"^[0-9]+\Z"))
+    rxcui = fields.Str(required=True, allow_none=True, validate=validate.Regexp(RXCUI_PATTERN))
     brands = fields.List(fields.Nested(BrandCodeSchema), required=True)
-    atc = fields.List(fields.Str(validate=validate.Regexp(r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}\Z")),
-                      required=True)
-    atc_retired = fields.List(
-        fields.Str(validate=validate.Regexp(r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}\Z")), required=True)
+    atc = fields.List(fields.Str(validate=validate.Regexp(ATC_PATTERN)), required=True)
+    atc_retired = fields.List(fields.Str(validate=validate.Regexp(ATC_PATTERN)), required=True)
+
+
+class ComparatorSchema(Schema):
+    arm = Text()  # "placebo", "tamoxifen", "fulvestrant or an aromatase inhibitor" …
+    percent = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+
+
+class IncidenceSchema(Schema):
+    """One musculoskeletal-pain reaction as a label's adverse-reaction table gives it."""
+
+    term = Text()  # the label's own term: arthralgia, myalgia, bone pain, back pain …
+    percent = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+    comparator = fields.Nested(ComparatorSchema, required=True, allow_none=True)
+    grade = fields.Str(load_default=None, allow_none=True)  # null: all grades; "3-4" …
+    population = Text()  # the trial or setting: "adjuvant, ATAC"
+    citation = fields.Nested(CitationSchema, required=True)
 
 
 class BoneJointSchema(Schema):
     risk = Enum(RISKS)
+    risk_basis = Text()  # one sentence: why this level, by the rubric in CONTENT.md
     pain_types = fields.List(Enum(PAIN_TYPES), required=True)
     onset = OptionalText()
     duration = OptionalText()
     pattern = OptionalText()
     mechanism = OptionalText()
-    summary = Text()
-    sources = Ids()
+    summary = Text()  # the patient voice: US grade 8 or lower
+    incidence = fields.List(fields.Nested(IncidenceSchema), required=True)
+    sources = Ids(1)
+    citations = Citations()
 
 
 class ByStatusSchema(Schema):
@@ -113,6 +158,7 @@ class BoneLossSchema(Schema):
     fracture_risk = Enum(FRACTURE_RISKS)
     detail = OptionalText()
     sources = Ids()
+    citations = Citations()
 
     @validates_schema
     def warning_matches_statuses(self, data, **kwargs):
@@ -126,6 +172,7 @@ class OnjSchema(Schema):
     detail = OptionalText()
     prevention = OptionalText()
     sources = Ids()
+    citations = Citations()
 
     @validates_schema
     def warning_has_text(self, data, **kwargs):
@@ -133,11 +180,22 @@ class OnjSchema(Schema):
             raise ValidationError("an ONJ warning needs detail, prevention and sources", "warning")
 
 
-class InteractionSchema(Schema):
-    drug_id = Text(SLUG)
-    severity = Enum(("major", "moderate", "minor"))
-    detail = Text()
-    sources = Ids()
+class ActionSchema(Schema):
+    """A monitoring or prevention step a label or guideline gives, for clinicians."""
+
+    text = Text()
+    order = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(ORDERS))
+    citations = fields.List(fields.Nested(CitationSchema), required=True,
+                            validate=validate.Length(min=1))
+
+
+class ClinicianSchema(Schema):
+    """The professional voice: what CDS cards and pharmacists read."""
+
+    summary = Text()
+    actions = fields.List(fields.Nested(ActionSchema), required=True)
+    sources = Ids(1)
+    citations = Citations()
 
 
 class DrugSchema(Schema):
@@ -154,9 +212,8 @@ class DrugSchema(Schema):
     bone_joint = fields.Nested(BoneJointSchema, required=True)
     bone_loss = fields.Nested(BoneLossSchema, required=True)
     onj = fields.Nested(OnjSchema, required=True)
+    clinician = fields.Nested(ClinicianSchema, required=True)
     management = Ids()
-    interactions = fields.List(fields.Nested(InteractionSchema), required=True)
-    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
     last_reviewed = Text(DATE)
     # Words that, inside a product name, mean a different product (liposomal doxorubicin).
     name_exclusions = fields.List(Text(), load_default=list)
@@ -167,12 +224,27 @@ class DrugSchema(Schema):
             raise ValidationError("must be empty when risk is none", "bone_joint.pain_types")
 
 
+class InteractionSchema(Schema):
+    """An interaction that matters for bone and joint care, between two groups of drugs.
+
+    Every drug of the first group interacts with every drug of the second; each pair keeps the
+    citations of sources that are not labels and of the labels of its own two drugs.
+    """
+
+    between = fields.List(Ids(1), required=True, validate=validate.Length(equal=2))
+    severity = Enum(SEVERITIES)
+    do_not_combine = YamlBool(required=True)  # a label says the two must not be used together
+    detail = Text()  # patient voice
+    clinician = Text()  # professional voice, for CDS cards
+    sources = Ids(1)
+    citations = Citations()
+
+
 class AbbreviationSchema(Schema):
     name = Text()
     stands_for = Text()
-    drug_ids = fields.List(fields.Str(validate=SLUG), required=True,
-                           validate=validate.Length(min=1))
-    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
+    drug_ids = Ids(1)
+    sources = Ids(1)
 
 
 class ManagementSchema(Schema):
@@ -183,7 +255,8 @@ class ManagementSchema(Schema):
     pain_types = fields.List(Enum(PAIN_TYPES), required=True)
     causes = fields.List(Enum(CAUSES), required=True)
     drug_ids = Ids()
-    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
+    sources = Ids(1)
+    citations = Citations()
     last_reviewed = Text(DATE)
 
 
@@ -198,5 +271,6 @@ class GuidanceSchema(Schema):
     summary = Text()
     sections = fields.List(fields.Nested(SectionSchema), required=True,
                            validate=validate.Length(min=1))
-    sources = fields.List(fields.Str(validate=SLUG), required=True, validate=validate.Length(min=1))
+    sources = Ids(1)
+    citations = Citations()
     last_reviewed = Text(DATE)

@@ -7,9 +7,8 @@ from pathlib import Path
 from marshmallow import Schema, ValidationError, fields, validate
 
 from db import CONTENT_DIR, DatabaseError
-from db.checks import ContentError
-from db.content import _load as load_yaml  # one YAML loader, so errors read alike in every file
-from db.content_schemas import DATE, RISKS, SLUG, SourceSchema
+from db.content_schemas import DATE, ORDERS, RISKS, SLUG
+from db.files import load_file
 
 NOTES_FILE = "review_notes.yaml"
 HOOKS = ("order-select", "order-sign", "medication-prescribe")
@@ -47,18 +46,61 @@ def Section(names, field_factory=Text):
 
 class BoneLossNotesSchema(Schema):
     stacked = Template("drugs")
+    offsets_suppression = Template("drugs")
     depends_on_menopause = Template("drug", *STATUSES)
     effects = Section(("increased", "decreased", "no_known_effect"))
 
 
+class StatusNotesSchema(Schema):
+    induced_menopause = Template("suppressors")
+    given = Text()
+    unknown = Text()
+
+
+class InducedMenopauseSchema(Schema):
+    """Which classes put the ovaries out of action, and how a review explains its status."""
+
+    classes = fields.List(fields.Str(validate=SLUG), required=True,
+                          validate=validate.Length(min=1))
+    notes = fields.Nested(StatusNotesSchema, required=True)
+
+
+class FlagNotesSchema(Schema):
+    bone_loss = Text()
+    stacked = Template("drugs")
+    onj = Text()
+    onj_with = Template("drugs")
+
+
 class CardNotesSchema(Schema):
-    summary = Section(RISKS, lambda: Template("drug", max_length=90))
-    flags = Section(("bone_loss", "stacked", "onj"))
+    """The clinician-voice wording of CDS cards (the records supply the facts)."""
+
+    summary = Section(RISKS, lambda: Template("drug", max_length=70))
+    flags = fields.Nested(FlagNotesSchema, required=True)
+    roles = Section(("active",))
+    stacked = Template("drugs")
+    onj_with = Template("drugs")
     interaction = Template("first", "second", "severity")
-    headings = Section(("effects", "mechanism", "bone_loss", "onj", "prevention", "interaction",
-                        "management"))
+    do_not_combine = Template("first", "second", "severity")
+    draft_only = Template("reason")
+    headings = Section(("effects", "bone_loss", "onj", "actions", "interaction"))
     topics = Section(("drug", "interaction"))
     link = Template("drug")
+    label_link = Template("title")
+
+
+class CodingSchema(Schema):
+    system = fields.Url(required=True)
+    code = Text()
+    display = Text()
+
+
+class OrderSchema(Schema):
+    """A concrete step a card proposes as a FHIR ServiceRequest, with its code."""
+
+    label = Text()
+    reason = Template("drug")
+    code = fields.Nested(CodingSchema, required=True)
 
 
 class ServiceSchema(Schema):
@@ -71,19 +113,16 @@ class ReviewNotesSchema(Schema):
                           validate=validate.Length(min=1))
     last_reviewed = fields.Str(required=True, validate=DATE)
     bone_loss = fields.Nested(BoneLossNotesSchema, required=True)
+    induced_menopause = fields.Nested(InducedMenopauseSchema, required=True)
     cards = fields.Nested(CardNotesSchema, required=True)
+    orders = Section(ORDERS, lambda: fields.Nested(OrderSchema, required=True))
     services = Section(HOOKS, lambda: fields.Nested(ServiceSchema, required=True))
 
 
 def load_review_notes(content_dir=CONTENT_DIR):
-    """Load and validate the review notes; raise ContentError naming the file and field."""
+    """Load and validate the review notes (db.content checks that their sources exist)."""
     base = Path(content_dir)
-    notes = load_yaml(base / NOTES_FILE, ReviewNotesSchema(), base)
-    known = {s["id"] for s in load_yaml(base / "sources.yaml", SourceSchema(), base, many=True)}
-    for source in notes["sources"]:
-        if source not in known:
-            raise ContentError(f"{NOTES_FILE}: sources: unknown id `{source}`")
-    return notes
+    return load_file(base / NOTES_FILE, ReviewNotesSchema(), base)
 
 
 def get_review_notes(conn):
