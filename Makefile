@@ -6,7 +6,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export OSSA_DATABASE ?= $(CURDIR)/var/ossa.db
 
-.PHONY: run test lint lint-contract db redis examples bench bench-search clean help
+.PHONY: run test lint lint-contract db redis audit examples bench bench-search clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,8 +35,11 @@ lint: $(BIN)/.installed  ## Run ruff
 lint-contract:  ## Lint openapi.yaml with Redocly's recommended rules (needs Node.js)
 	npx --yes @redocly/cli@2 lint openapi.yaml
 
-test: db lint redis  ## Lint, then run the whole test suite (unit, API, contract, fuzz, Redis)
+test: db lint redis audit  ## Lint and audit the content, then run the whole test suite
 	$(BIN)/python -m pytest
+
+audit: $(BIN)/.installed  ## Check every claim's citation and the readability of patient text
+	$(BIN)/flask --app api db audit --flags-only
 
 examples: db  ## Regenerate the contract's examples from the current data
 	$(BIN)/flask --app api contract examples

@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import cds, cds_auth, cli, database, errors, hardening, http
+from api import cds, cli, database, errors, hardening, http
 from api.profiles import check_profile
 from db import ROOT
 
@@ -25,6 +25,8 @@ def create_app(test_config=None):
         CDS_JWT_REQUIRED=False,
         CDS_JWKS_FILE=None,
         CDS_ISSUERS="",
+        CDS_MAX_TOKEN_LIFETIME=300,  # seconds a CDS token may live (exp - iat)
+        CDS_FHIR_SERVERS="*",  # FHIR servers the CDS services may read active medicines from
         STATE_FILE=None,  # default: state.db beside DATABASE
         PROFILE="development",
         ALLOW_UNSAFE=False,
@@ -50,7 +52,6 @@ def create_app(test_config=None):
     database.init_app(app)
     http.init_app(app)
     errors.init_app(app)
-    cds_auth.init_app(app)
     cds.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
@@ -61,8 +62,20 @@ def create_app(test_config=None):
 
 
 def _register_blueprints(app):
-    from api import classes, docs, drugs, guidance, lookup, management, meta, reviews, search
+    from api import (
+        classes,
+        docs,
+        drugs,
+        guidance,
+        lookup,
+        management,
+        meta,
+        reviews,
+        search,
+        sources,
+    )
 
-    for module in (drugs, lookup, search, classes, management, guidance, meta, reviews, cds, docs):
+    for module in (drugs, lookup, search, classes, management, guidance, sources, meta, reviews,
+                   cds, docs):
         app.register_blueprint(module.bp)
 

@@ -113,9 +113,23 @@ def check_command():
     click.echo(f"ok: dataset {version}, last reviewed {info['last_reviewed']}")
 
 
+cds_cli = AppGroup("cds", help="Inspect the CDS Hooks services.")
+
+
+@cds_cli.command("feedback")
+def feedback_command():
+    """Print how clinicians answered the cards, per service, over every worker."""
+    counts = current_app.extensions["ossa_state"].feedback_counts()
+    if not counts:
+        click.echo("no feedback received yet")
+    for service, outcomes in sorted(counts.items()):
+        click.echo(f"{service}: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+
+
 def init_app(app):
-    """Register the `db` and `contract` command groups."""
+    """Register the `db`, `cds` and `contract` command groups."""
     from api.contract import contract_cli
 
     app.cli.add_command(db_cli)
+    app.cli.add_command(cds_cli)
     app.cli.add_command(contract_cli)

@@ -27,6 +27,8 @@ EXAMPLES = {
     "Management": ("Acupuncture", "/v1/management/acupuncture"),
     "GuidancePage": ("First topic", "/v1/guidance?limit=1"),
     "Guidance": ("Describing pain", "/v1/guidance/describing-pain"),
+    "SourcePage": ("Labels, first page of two", "/v1/sources?kind=label&limit=2"),
+    "Source": ("The letrozole label", "/v1/sources/fda-label-letrozole"),
     "Meta": ("The current dataset", "/v1/meta"),
     "CdsDiscovery": ("The CDS Hooks services", "/cds-services"),
     "Ready": ("Ready", "/readyz"),

@@ -4,9 +4,9 @@ import re
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from db.content_schemas import CAUSES, PAIN_TYPES, RISKS, THERAPY_TYPES
+from db.codes import ATC_ANY_CASE_PATTERN, RXCUI_PATTERN, SLUG_PATTERN
+from db.content_schemas import CAUSES, PAIN_TYPES, RISKS, SOURCE_KINDS, THERAPY_TYPES
 
-SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_OFFSET = 10_000
 
 
@@ -39,7 +39,7 @@ class CommaList(fields.List):
 
 def Slug():  # noqa: N802 - reads like a field class
     """Return a field for a record id such as `zoledronic-acid`."""
-    return fields.Str(validate=[validate.Length(max=64), validate.Regexp(rf"^{SLUG}\Z")])
+    return fields.Str(validate=[validate.Length(max=64), validate.Regexp(SLUG_PATTERN)])
 
 
 def Text(max_length=200, **kw):  # noqa: N802
@@ -81,16 +81,21 @@ class ManagementQuery(PageSchema):
     kind = fields.Str(validate=validate.OneOf(("non_drug", "drug", "care_team")))
 
 
+class SourceListQuery(PageSchema):
+    kind = fields.Str(validate=validate.OneOf(SOURCE_KINDS))
+    drug_id = Slug()
+
+
 class IdPath(Schema):
     id = Slug()
 
 
 class RxcuiPath(Schema):
-    rxcui = fields.Str(validate=validate.Regexp(r"^[0-9]{1,10}\Z"))
+    rxcui = fields.Str(validate=validate.Regexp(RXCUI_PATTERN))
 
 
 class AtcPath(Schema):
-    code = fields.Str(validate=validate.Regexp(r"^[A-Za-z][0-9]{2}[A-Za-z]{2}[0-9]{2}\Z"))
+    code = fields.Str(validate=validate.Regexp(ATC_ANY_CASE_PATTERN))
 
 
 drug_list_query = DrugListQuery()
@@ -98,6 +103,7 @@ lookup_query = LookupQuery()
 search_query = SearchQuery()
 management_query = ManagementQuery()
 page_query = PageSchema()
+source_list_query = SourceListQuery()
 id_path = IdPath()
 rxcui_path = RxcuiPath()
 atc_path = AtcPath()

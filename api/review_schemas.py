@@ -10,20 +10,11 @@ from marshmallow import (
     validates_schema,
 )
 
-from api.schemas import MatchSchema  # the lookup's own match: the contract shares `Match`
+from api.schemas import Citations, Many, MatchSchema, RefSchema, Strs
+from db.codes import ATC_ANY_CASE_PATTERN, RXCUI_PATTERN
 from db.review_content import STATUSES
 
-RXCUI = r"^[0-9]{1,10}\Z"
-ATC = r"^[A-Za-z][0-9]{2}[A-Za-z]{2}[0-9]{2}\Z"
 Str, Bool, Int = fields.Str, fields.Bool, fields.Int
-
-
-def Many(schema):  # noqa: N802 - reads like a field class
-    return fields.List(fields.Nested(schema))
-
-
-def Strs():  # noqa: N802
-    return fields.List(fields.Str())
 
 
 class MedicationInputSchema(Schema):
@@ -33,8 +24,8 @@ class MedicationInputSchema(Schema):
         unknown = RAISE  # the contract's oneOf items are closed objects
 
     name = Str(validate=validate.Length(min=1, max=200))
-    rxcui = Str(validate=validate.Regexp(RXCUI))
-    atc = Str(validate=validate.Regexp(ATC))
+    rxcui = Str(validate=validate.Regexp(RXCUI_PATTERN))
+    atc = Str(validate=validate.Regexp(ATC_ANY_CASE_PATTERN))
 
     @validates_schema
     def exactly_one_key(self, data, **kwargs):
@@ -57,12 +48,8 @@ class ReviewRequestSchema(Schema):
                 "menopausal_status": data.get("menopausal_status")}
 
 
-class RefSchema(Schema):
-    id, name = Str(), Str()
-
-
 class BoneLossFlagsSchema(Schema):
-    warning, effect = Bool(), Str()
+    warning, effect, status = Bool(), Str(), Str()
     by_menopausal_status = fields.Dict(keys=Str(), values=Str())
     note = Str()
 
@@ -92,12 +79,19 @@ class UnresolvedSchema(Schema):
     reason, suggestions = Str(), Strs()
 
 
+class NotCoveredSchema(Schema):
+    index = Int()
+    input = fields.Dict(keys=Str(), values=Str())
+    name, rxcui, reason, covered_form, detail = (
+        Str(), Str(allow_none=True), Str(), Str(allow_none=True), Str())
+
+
 class HighestRiskSchema(Schema):
     risk, drug_ids = Str(), Strs()
 
 
-class BoneLossSchema(Schema):
-    warning, contributors, stacked = Bool(), Strs(), Bool()
+class CombinedBoneLossSchema(Schema):
+    warning, contributors, stacked, stacked_drug_ids = Bool(), Strs(), Bool(), Strs()
     depends_on_menopausal_status, protective, notes = Strs(), Strs(), Strs()
 
 
@@ -105,13 +99,15 @@ class PreventionSchema(Schema):
     drug_id, text = Str(), Str()
 
 
-class OnjSchema(Schema):
+class CombinedOnjSchema(Schema):
     warning, contributors = Bool(), Strs()
     prevention = Many(PreventionSchema)
 
 
-class InteractionSchema(Schema):
-    drug_ids, drug_names, severity, detail, sources = Strs(), Strs(), Str(), Str(), Strs()
+class PairSchema(Schema):
+    drug_ids, drug_names, severity, do_not_combine = Strs(), Strs(), Str(), Bool()
+    detail, clinician, sources = Str(), Str(), Strs()
+    citations = Citations()
 
 
 class SuggestionSchema(Schema):
@@ -120,15 +116,21 @@ class SuggestionSchema(Schema):
 
 class CombinedSchema(Schema):
     highest_risk = fields.Nested(HighestRiskSchema)
-    bone_loss = fields.Nested(BoneLossSchema)
-    onj = fields.Nested(OnjSchema)
-    interactions = Many(InteractionSchema)
+    bone_loss = fields.Nested(CombinedBoneLossSchema)
+    onj = fields.Nested(CombinedOnjSchema)
+    interactions = Many(PairSchema)
     management = Many(SuggestionSchema)
+
+
+class StatusBasisSchema(Schema):
+    effective, reason, drug_ids, note = Str(), Str(), Strs(), Str()
 
 
 class ReviewSchema(Schema):
     menopausal_status = Str()
+    status_basis = fields.Nested(StatusBasisSchema)
     medications = Many(ReviewedSchema)
+    not_covered = Many(NotCoveredSchema)
     unresolved = Many(UnresolvedSchema)
     combined = fields.Nested(CombinedSchema)
     disclaimer = Str()

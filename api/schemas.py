@@ -13,8 +13,23 @@ def Strs():  # noqa: N802
     return fields.List(fields.Str())
 
 
+def NullStr():  # noqa: N802
+    return Str(allow_none=True)
+
+
 class SourceSchema(Schema):
-    id, title, publisher, url, reviewed = Str(), Str(), Str(), Str(), Str()
+    id, title, publisher, kind = Str(), Str(), Str(), Str()
+    url, set_id, dailymed_url, version = NullStr(), NullStr(), NullStr(), NullStr()
+    retrieved = Str()
+    drugs = Strs()
+
+
+class CitationSchema(Schema):
+    source, section, url = Str(), Str(), Str()
+
+
+def Citations():  # noqa: N802
+    return Many(CitationSchema)
 
 
 class RefSchema(Schema):
@@ -32,29 +47,58 @@ class CodesSchema(Schema):
     rxnorm_release, atc_release = Str(), Str()
 
 
+class ComparatorSchema(Schema):
+    arm, percent = Str(), Float()
+
+
+class IncidenceSchema(Schema):
+    term, percent = Str(), Float()
+    comparator = fields.Nested(ComparatorSchema, allow_none=True)
+    grade, population = NullStr(), Str()
+    citation = fields.Nested(CitationSchema)
+
+
 class BoneJointSchema(Schema):
-    risk, pain_types = Str(), Strs()
-    onset, duration, pattern, mechanism = (Str(allow_none=True) for _ in range(4))
-    summary, sources = Str(), Strs()
+    risk, risk_basis, pain_types = Str(), Str(), Strs()
+    onset, duration, pattern, mechanism = NullStr(), NullStr(), NullStr(), NullStr()
+    summary = Str()
+    incidence = Many(IncidenceSchema)
+    sources, citations = Strs(), Citations()
 
 
 class BoneLossSchema(Schema):
     warning = Bool()
     by_menopausal_status = fields.Dict(keys=Str(), values=Str())
-    fracture_risk, detail, sources = Str(), Str(allow_none=True), Strs()
+    fracture_risk, detail = Str(), NullStr()
+    sources, citations = Strs(), Citations()
 
 
 class OnjSchema(Schema):
     warning = Bool()
-    detail, prevention, sources = Str(allow_none=True), Str(allow_none=True), Strs()
+    detail, prevention = NullStr(), NullStr()
+    sources, citations = Strs(), Citations()
+
+
+class ActionSchema(Schema):
+    text, order = Str(), NullStr()
+    citations = Citations()
+
+
+class ClinicianSchema(Schema):
+    summary = Str()
+    actions = Many(ActionSchema)
+    sources, citations = Strs(), Citations()
 
 
 class ManagementRefSchema(Schema):
-    id, title, kind, detail, sources = Str(), Str(), Str(), Str(), Strs()
+    id, title, kind, detail = Str(), Str(), Str(), Str()
+    sources, citations = Strs(), Citations()
 
 
 class InteractionSchema(Schema):
-    drug_id, drug_name, severity, detail, sources = Str(), Str(), Str(), Str(), Strs()
+    drug_id, drug_name, severity, do_not_combine = Str(), Str(), Str(), Bool()
+    detail, clinician = Str(), Str()
+    sources, citations = Strs(), Citations()
 
 
 class DrugSchema(Schema):
@@ -65,9 +109,11 @@ class DrugSchema(Schema):
     bone_joint = fields.Nested(BoneJointSchema)
     bone_loss = fields.Nested(BoneLossSchema)
     onj = fields.Nested(OnjSchema)
+    clinician = fields.Nested(ClinicianSchema)
     management = Many(ManagementRefSchema)
     interactions = Many(InteractionSchema)
     sources = Many(SourceSchema)
+    citations = Citations()
     last_reviewed = Str()
 
 
@@ -124,6 +170,7 @@ class ClassSchema(Schema):
     id, name, therapy_type, mechanism, summary = Str(), Str(), Str(), Str(), Str()
     members = Many(MemberSchema)
     sources = Many(SourceSchema)
+    citations = Citations()
     last_reviewed = Str()
 
 
@@ -140,6 +187,7 @@ class ManagementSchema(Schema):
     pain_types, causes = Strs(), Strs()
     drugs = Many(DrugRefSchema)
     sources = Many(SourceSchema)
+    citations = Citations()
     last_reviewed = Str()
 
 
@@ -155,6 +203,7 @@ class GuidanceSchema(Schema):
     id, title, summary = Str(), Str(), Str()
     sections = Many(SectionSchema)
     sources = Many(SourceSchema)
+    citations = Citations()
     last_reviewed = Str()
 
 
@@ -162,15 +211,19 @@ class GuidancePageSchema(PageSchema):
     items = Many(GuidanceSchema)
 
 
+class SourcePageSchema(PageSchema):
+    items = Many(SourceSchema)
+
+
 class CountsSchema(Schema):
-    drugs, classes, management, guidance, names, codes = (Int() for _ in range(6))
+    drugs, classes, management, guidance, sources, names, codes = (Int() for _ in range(7))
 
 
 class MetaSchema(Schema):
     name, version, dataset_version, last_reviewed = Str(), Str(), Str(), Str()
     rxnorm_release, atc_release = Str(), Str()
     counts = fields.Nested(CountsSchema)
-    sources = Many(SourceSchema)
+    sources = Strs()
     disclaimer, license = Str(), Str()
 
 
@@ -189,5 +242,7 @@ management_schema = ManagementSchema()
 management_page_schema = ManagementPageSchema()
 guidance_schema = GuidanceSchema()
 guidance_page_schema = GuidancePageSchema()
+source_schema = SourceSchema()
+source_page_schema = SourcePageSchema()
 meta_schema = MetaSchema()
 health_schema = HealthSchema()

@@ -1,14 +1,13 @@
-"""Classes, management strategies, pain guidance and dataset metadata."""
+"""Classes, management strategies, pain guidance, sources and dataset metadata."""
 
 from db import NotFound, dataset_info, loads
+from db.suggest import closest
 
 
 def _get(conn, table, record_id, what):
     row = conn.execute(f"SELECT body FROM {table} WHERE id = ?", (record_id,)).fetchone()
     if row is None:
         ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id")]
-        from db.lookup import closest  # lookup imports the drug module, which imports us
-
         raise NotFound(f"No {what} has the id `{record_id}`.",
                        suggestions=closest(record_id, ids))
     return loads(row["body"])
@@ -63,13 +62,30 @@ def list_topics(conn, *, limit, offset):
     return _page(conn, "guidance", [], [], limit, offset)
 
 
+def get_source(conn, source_id):
+    """Return one source record."""
+    return _get(conn, "sources", source_id, "source")
+
+
+def list_sources(conn, *, limit, offset, kind=None, drug_id=None):
+    """Return a page of sources, filtered by kind and by the drug record that cites them."""
+    where, params = [], []
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    if drug_id:
+        where.append("id IN (SELECT source_id FROM source_drugs WHERE drug_id = ?)")
+        params.append(drug_id)
+    return _page(conn, "sources", where, params, limit, offset)
+
+
+COUNTED = ("drugs", "classes", "management", "guidance", "sources", "names", "codes")
+
+
 def get_meta(conn):
-    """Return the dataset's version, counts and sources."""
+    """Return the dataset's version, counts and the ids of its sources."""
     info = dataset_info(conn)
     counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-              for table in ("drugs", "classes", "management", "guidance", "names", "codes")}
-    sources = [dict(r) for r in conn.execute("SELECT * FROM sources ORDER BY id")]
-    for source in sources:
-        if source["url"] is None:
-            del source["url"]
+              for table in COUNTED}
+    sources = [r[0] for r in conn.execute("SELECT id FROM sources ORDER BY id")]
     return {**info, "counts": counts, "sources": sources}

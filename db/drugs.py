@@ -1,6 +1,7 @@
 """Drug records: one by id, or a filtered page."""
 
 from db import NotFound, loads
+from db.suggest import suggest
 
 FILTERS = {
     "drug_class": "drug_class = :drug_class",
@@ -15,8 +16,6 @@ def get_drug(conn, drug_id):
     """Return one drug record; raise NotFound with suggestions for an unknown id."""
     row = conn.execute("SELECT body FROM drugs WHERE id = ?", (drug_id,)).fetchone()
     if row is None:
-        from db.lookup import suggest  # lookup imports this module
-
         raise NotFound(f"No drug has the id `{drug_id}`.", suggestions=suggest(conn, drug_id))
     return loads(row["body"])
 

@@ -44,9 +44,14 @@ def test_filters_return_only_matching_drugs(client, query, check):
 
 def test_filters_combine_to_the_expected_sets(client):
     ids = lambda **q: {d["id"] for d in drugs(client, limit=100, **q).get_json()["items"]}  # noqa: E731
-    assert ids(onj="true") == {"alendronate", "zoledronic-acid", "denosumab"}
+    bisphosphonates = ids(drug_class="bisphosphonate")
+    assert {"alendronate", "zoledronic-acid", "pamidronate"} <= bisphosphonates
+    # CONTENT.md: every bisphosphonate, denosumab and romosozumab carries an ONJ warning
+    assert ids(onj="true") == bisphosphonates | {"denosumab", "romosozumab"}
     assert ids(drug_class="aromatase-inhibitor") == {"anastrozole", "exemestane", "letrozole"}
-    assert ids(risk="low") == {"cyclophosphamide", "cisplatin", "doxorubicin"}
+    assert ids(drug_class="aromatase-inhibitor", risk="high") == ids(
+        drug_class="aromatase-inhibitor")
+    assert not ids(drug_class="aromatase-inhibitor", risk="low")
 
 
 def test_ids_filter_returns_the_named_drugs(client):

@@ -16,6 +16,7 @@ from db import ROOT
 BIN = Path(sys.executable).parent
 ARGUMENTS = {"drug_id": "anastrozole", "rxcui": "199224", "code": "L02BG04",
              "class_id": "taxane", "strategy_id": "exercise", "topic_id": "describing-pain",
+             "source_id": "fda-label-letrozole",
              "name": "Arimidex", "q": "ana"}
 
 

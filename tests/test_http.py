@@ -13,7 +13,7 @@ from tests.conftest import assert_problem
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
 EXAMPLE_PARAMS = {"drug_id": "anastrozole", "rxcui": "84857", "code": "L02BG04",
                   "class_id": "taxane", "strategy_id": "exercise", "topic_id": "describing-pain",
-                  "filename": "ossa-docs.js"}
+                  "filename": "ossa-docs.js", "source_id": "fda-label-letrozole"}
 GET_URLS = [
     path.format(**EXAMPLE_PARAMS) + ("?name=Arimidex" if path == "/v1/lookup" else "")
     + ("?q=ana" if path == "/v1/search" else "")

@@ -9,6 +9,7 @@ import yaml
 from db import CONTENT_DIR
 from db.build import build
 from db.checks import ContentError
+from db.content import load_content
 from db.review_content import get_review_notes, load_review_notes
 
 
@@ -33,6 +34,9 @@ def notes_folder(tmp_path):
     (lambda d: d["bone_loss"].update(depends_on_menopause="{drug} depends"),
      "bone_loss.depends_on_menopause"),
     (lambda d: d["cards"]["summary"].update(high="{drug}: " + "x" * 100), "cards.summary.high"),
+    (lambda d: d["induced_menopause"].update(classes=[]), "induced_menopause.classes"),
+    (lambda d: d["orders"]["dental-examination"]["code"].pop("code"),
+     "orders.dental-examination.code.code"),
     (lambda d: d["cards"]["summary"].pop("none"), "cards.summary.none"),
     (lambda d: d["cards"].update(interaction="{first} + {second"), "cards.interaction"),
     (lambda d: d["services"].pop("order-sign"), "services.order-sign"),
@@ -43,7 +47,7 @@ def test_a_bad_notes_file_is_refused_naming_the_field(notes_folder, change, mess
     folder, edit = notes_folder
     edit(change)
     with pytest.raises(ContentError) as info:
-        load_review_notes(folder)
+        load_content(folder)  # the notes' own fields, and their sources among the content's
     assert "review_notes.yaml" in str(info.value) and message in str(info.value)
 
 

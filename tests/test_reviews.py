@@ -41,12 +41,58 @@ def test_letrozole_with_zoladex_before_menopause_flags_stacked_bone_loss(client)
     assert bone_loss["contributors"] == ["letrozole", "goserelin"]
     stacked = NOTES["bone_loss"]["stacked"].format(drugs="letrozole, goserelin")
     assert bone_loss["notes"] == [stacked]
+    assert bone_loss["stacked_drug_ids"] == ["letrozole", "goserelin"]
 
 
-def test_an_aromatase_inhibitor_after_ovary_removal_stacks_too(client):
-    bone_loss = review(client, "Arimidex", "oophorectomy", status="postmenopausal")["combined"][
-        "bone_loss"]
-    assert bone_loss["stacked"] and bone_loss["contributors"] == ["anastrozole", "ovary-removal"]
+def test_an_aromatase_inhibitor_after_ovary_removal_before_menopause_stacks(client):
+    body = review(client, "Arimidex", "oophorectomy", status="premenopausal")
+    bone_loss = body["combined"]["bone_loss"]
+    assert bone_loss["stacked"] and bone_loss["stacked_drug_ids"] == ["anastrozole",
+                                                                       "ovary-removal"]
+    assert body["status_basis"]["drug_ids"] == ["ovary-removal"]
+
+
+def test_tamoxifen_with_ovarian_suppression_before_menopause_spares_bone(client):
+    body = review(client, "tamoxifen", "Zoladex", status="premenopausal")
+    assert body["status_basis"] == {
+        "effective": "postmenopausal", "reason": "induced_menopause", "drug_ids": ["goserelin"],
+        "note": NOTES["induced_menopause"]["notes"]["induced_menopause"].format(
+            suppressors="goserelin").capitalize()}
+    tamoxifen, goserelin = (m["drugs"][0] for m in body["medications"])
+    assert tamoxifen["bone_loss"]["status"] == "postmenopausal"
+    assert tamoxifen["bone_loss"]["effect"] == "decreased"
+    assert goserelin["bone_loss"]["status"] == "premenopausal"
+    bone_loss = body["combined"]["bone_loss"]
+    assert not bone_loss["stacked"] and bone_loss["stacked_drug_ids"] == []
+    assert bone_loss["contributors"] == ["goserelin"] and bone_loss["protective"] == ["tamoxifen"]
+    offset = NOTES["bone_loss"]["offsets_suppression"].format(drugs="tamoxifen")
+    assert offset[:1].upper() + offset[1:] in bone_loss["notes"]
+
+
+@pytest.mark.parametrize("suppressor", ["goserelin", "Lupron", "triptorelin", "oophorectomy"])
+def test_anastrozole_with_ovarian_suppression_stacks(client, suppressor):
+    body = review(client, "anastrozole", suppressor, status="premenopausal")
+    bone_loss = body["combined"]["bone_loss"]
+    assert bone_loss["stacked"] and "anastrozole" in bone_loss["stacked_drug_ids"]
+    assert len(bone_loss["stacked_drug_ids"]) == 2
+    assert body["status_basis"]["reason"] == "induced_menopause"
+
+
+@pytest.mark.parametrize("suppressor", ["goserelin", "leuprolide", "triptorelin",
+                                        "ovary removal"])
+def test_after_menopause_ovarian_suppression_does_not_stack_with_an_ai(client, suppressor):
+    body = review(client, "letrozole", suppressor, status="postmenopausal")
+    bone_loss = body["combined"]["bone_loss"]
+    assert not bone_loss["stacked"]
+    assert bone_loss["contributors"] == ["letrozole"]
+    assert body["status_basis"]["reason"] == "given"
+
+
+def test_without_a_status_ovarian_suppression_still_reads_the_rest_after_menopause(client):
+    body = review(client, "tamoxifen", "goserelin")
+    assert body["status_basis"]["effective"] == "postmenopausal"
+    tamoxifen = body["medications"][0]["drugs"][0]["bone_loss"]
+    assert (tamoxifen["status"], tamoxifen["effect"]) == ("postmenopausal", "decreased")
 
 
 def test_one_bone_loss_drug_alone_does_not_stack(client):
@@ -125,17 +171,19 @@ def test_a_drug_listed_twice_counts_once(client):
     assert exercise["drug_ids"] == ["anastrozole", "letrozole"]
 
 
-def test_a_combination_product_resolves_every_drug_it_contains(client, monkeypatch):
-    from db import reviews
-
-    found = reviews.lookup_name
-    monkeypatch.setattr(reviews, "lookup_name", lambda conn, name: {
-        **found(conn, "oxycodone"),
-        "match": {"type": "brand", "matched_name": name, "score": 1.0, "ambiguous": False,
-                  "contains": ["oxycodone", "acetaminophen"]}})
-    body = review(client, "Percocet", "Valium")
-    assert [d["id"] for d in body["medications"][0]["drugs"]] == ["oxycodone", "acetaminophen"]
-    assert body["medications"][0]["match"]["contains"] == ["oxycodone", "acetaminophen"]
+@pytest.mark.parametrize("entry", [
+    ("name", "acetaminophen 325 MG / oxycodone hydrochloride 10 MG Oral Tablet [Percocet]"),
+    ("rxcui", "1049625"),  # the same branded drug (SBD) by its RxNorm code
+])
+def test_a_combination_product_resolves_every_drug_it_contains(client, entry):
+    body = review(client, entry, "Valium")
+    [percocet, valium] = body["medications"]
+    assert sorted(d["id"] for d in percocet["drugs"]) == ["acetaminophen", "oxycodone"]
+    assert sorted(percocet["match"]["contains"]) == ["acetaminophen", "oxycodone"]
+    assert [d["id"] for d in valium["drugs"]] == ["diazepam"]
+    # the opioid inside the combination meets the benzodiazepine: their boxed-warning pair
+    pairs = {frozenset(p["drug_ids"]) for p in body["combined"]["interactions"]}
+    assert frozenset(("oxycodone", "diazepam")) in pairs
 
 
 @pytest.mark.parametrize(("body", "field"), [
