@@ -8,13 +8,14 @@ from flask import Response, current_app, has_request_context, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from db import DatabaseError, NotFound
+from db import DatabaseError, NotCovered, NotFound, WorkLimitExceeded
 
 PROBLEM = "application/problem+json"
 CDS_PREFIX = "/cds-services"
 # FHIR IssueType codes for the statuses the CDS paths answer with.
 ISSUE_CODES = {400: "invalid", 401: "security", 403: "forbidden", 404: "not-found",
-               405: "not-supported", 413: "too-long", 415: "not-supported", 503: "transient"}
+               405: "not-supported", 413: "too-long", 415: "not-supported", 422: "too-costly",
+               503: "transient"}
 
 
 def error(status, title, detail, *, code, headers=None, **extra):
@@ -73,7 +74,15 @@ def handle_validation(exc):
 
 def handle_not_found(exc):
     """Answer a well-formed but unknown id, name or code with 404 and suggestions."""
+    if isinstance(exc, NotCovered):  # a medicine we know of, with no record: no other drugs
+        return error(404, "Not Covered", str(exc), code="not_covered",
+                     recognized=exc.recognized)
     return error(404, "Not Found", str(exc), code="not_found", suggestions=exc.suggestions)
+
+
+def handle_too_much_work(exc):
+    """Answer a request that asks for more matching work than one request may buy."""
+    return error(422, "Unprocessable Content", str(exc), code="too_much_work")
 
 
 def handle_http(exc):
@@ -104,6 +113,7 @@ def init_app(app):
     """Register the handlers on the app, so they cover unknown routes too."""
     app.register_error_handler(ValidationError, handle_validation)
     app.register_error_handler(NotFound, handle_not_found)
+    app.register_error_handler(WorkLimitExceeded, handle_too_much_work)
     app.register_error_handler(DatabaseError, handle_database)
     app.register_error_handler(sqlite3.DatabaseError, handle_database)
     app.register_error_handler(HTTPException, handle_http)

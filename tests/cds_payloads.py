@@ -43,4 +43,11 @@ def sign(client, *resources, **extra):
 
 def drug_ids(cards):
     """Return the drug ids the cards link to, in card order."""
-    return [link["url"].rsplit("/", 1)[1] for card in cards for link in card["links"]]
+    return [link["url"].rsplit("/", 1)[1] for card in cards for link in card["links"]
+            if "/v1/drugs/" in link["url"]]
+
+
+def active_bundle(*resources):
+    """An active-medication search result (what the prefetch or the FHIR server returns)."""
+    return {"resourceType": "Bundle", "type": "searchset",
+            "entry": [{"resource": {**r, "status": "active"}} for r in resources]}

@@ -5,22 +5,24 @@ import uuid
 from tests.cds_payloads import SIGN, bundle, call, coding, drug_ids, order, sign
 
 
-def test_onj_on_a_bone_modifying_agent_is_a_warning_with_prevention(client):
+def test_onj_on_a_bone_modifying_agent_is_a_warning_in_the_clinician_voice(client):
     [card] = sign(client, order("1", coding("1046399", "Xgeva")))
     assert card["indicator"] == "warning"
-    onj = client.get("/v1/drugs/denosumab").get_json()["onj"]
-    assert onj["detail"] in card["detail"] and onj["prevention"] in card["detail"]
+    clinician = client.get("/v1/drugs/denosumab").get_json()["clinician"]
+    assert clinician["summary"] in card["detail"]
+    assert all(action["text"] in card["detail"] for action in clinician["actions"])
 
 
 def test_bone_loss_that_adds_up_across_orders_warns_on_each_card(client):
     cards = sign(client, order("1", coding("84857")), order("2", text="Zoladex"))
     assert [c["indicator"] for c in cards] == ["warning", "warning"]
     assert drug_ids(cards) == ["anastrozole", "goserelin"]
+    assert "goserelin" in cards[0]["summary"] and "anastrozole" in cards[1]["summary"]
 
 
-def test_a_management_medicine_alone_is_an_info_card(client):
-    [card] = sign(client, order("1", text="Tylenol"))
-    assert card["indicator"] == "info" and drug_ids([card]) == ["acetaminophen"]
+def test_a_medicine_with_nothing_to_act_on_gets_no_card(client):
+    assert sign(client, order("1", text="Tylenol")) == []
+    assert sign(client, order("1", text="acetaminophen 500 MG Oral Tablet")) == []
 
 
 def test_cards_hold_the_cds_hooks_rules(client):
@@ -28,13 +30,28 @@ def test_cards_hold_the_cds_hooks_rules(client):
     names = ["Cymbalta", "Xgeva", "letrozole", "Neulasta"]
     cards = sign(client, order("1", coding("10324")),
                  *(order(str(i), text=name) for i, name in enumerate(names, 2)))
+    # tamoxifen, Xgeva, letrozole and Neulasta have their own cards; Cymbalta only its
+    # interaction with tamoxifen; tamoxifen + letrozole is a pair a label says not to combine
     assert len(cards) == 6
     for card in cards:
         assert len(card["summary"]) < 140
-        assert card["detail"].endswith(f"_{disclaimer}_") and "<" not in card["detail"]
+        assert card["detail"].endswith(f"_{disclaimer}_")
         assert all(link["type"] == "absolute" for link in card["links"])
         _assert_no_empty_values(card)
     assert len({c["uuid"] for c in cards}) == len(cards)
+
+
+def test_markdown_detail_never_carries_raw_html(make_app, monkeypatch):
+    import api.cds.cards as cards
+
+    original = cards._CardMaker._paragraphs
+
+    def with_html(self, drug, stacked, onj_with):
+        return [*original(self, drug, stacked, onj_with), "<script>alert(1)</script>"]
+
+    monkeypatch.setattr(cards._CardMaker, "_paragraphs", with_html)
+    [card] = sign(make_app().test_client(), order("1", text="Femara"))
+    assert "<script>" not in card["detail"] and "&lt;script>" in card["detail"]
 
 
 def _assert_no_empty_values(node):

@@ -19,14 +19,17 @@ from tests.cds_payloads import (
 from tests.conftest import assert_outcome
 
 
-def test_discovery_lists_one_service_per_hook_without_prefetch(client):
+def test_discovery_lists_one_service_per_hook_with_the_active_medication_prefetch(client):
     body = client.get("/cds-services").get_json()
     assert body["version"] == "2.0.1"
     services = {s["id"]: s for s in body["services"]}
     assert {s["hook"] for s in services.values()} == {"order-select", "order-sign",
                                                        "medication-prescribe"}
     for service_id, service in services.items():
-        assert service["title"] and service["description"] and "prefetch" not in service
+        assert service["title"] and service["description"]
+        query = service["prefetch"]["activeMedications"]
+        assert query.startswith("MedicationRequest?patient={{context.patientId}}&status=active")
+        assert "_include=MedicationRequest:medication" in query
         assert client.post(f"/cds-services/{service_id}", json={}).status_code == 400
 
 
@@ -37,8 +40,8 @@ def test_order_sign_with_a_product_rxcui_and_no_bundle_type_or_intent_is_about_a
     assert card["summary"].startswith("Anastrozole")
     assert card["links"][0]["url"] == "http://localhost/v1/drugs/anastrozole"
     record = client.get("/v1/drugs/anastrozole").get_json()
-    assert record["bone_joint"]["mechanism"] in card["detail"]
-    assert record["bone_loss"]["detail"] in card["detail"]
+    assert record["clinician"]["summary"] in card["detail"]
+    assert record["bone_joint"]["summary"] not in card["detail"]  # the patient voice stays out
     assert card["source"]["topic"]["code"] == "bone-joint-effects"
 
 
@@ -48,8 +51,9 @@ def test_tamoxifen_and_duloxetine_orders_give_a_warning_card_naming_both(client)
     [warning] = [c for c in cards if c["source"]["topic"]["code"] == "drug-interaction"]
     assert warning["indicator"] == "warning"
     assert "Tamoxifen" in warning["summary"] and "duloxetine" in warning["summary"]
-    assert drug_ids([warning]) == ["tamoxifen", "duloxetine"]
-    assert drug_ids([c for c in cards if c is not warning]) == ["tamoxifen", "duloxetine"]
+    assert sorted(drug_ids([warning])) == ["duloxetine", "tamoxifen"]
+    # duloxetine has nothing of its own to act on: no card of its own (no noise)
+    assert drug_ids([c for c in cards if c is not warning]) == ["tamoxifen"]
 
 
 @pytest.mark.parametrize("medication", [
@@ -129,20 +133,36 @@ def test_order_select_advises_on_the_selections_only(client):
         response = client.post(SELECT, json=call("order-select", {
             "selections": selections, "draftOrders": orders}))
         cards = response.get_json()["cards"]
-        # tamoxifen's own card, and the interaction with an order that is not selected
-        assert drug_ids(cards) == ["tamoxifen", "tamoxifen", "duloxetine"]
+        # tamoxifen's own card, and its interactions with orders that are not selected
+        # (anastrozole: a pair the labels say never to combine; duloxetine); nothing about
+        # anastrozole or duloxetine alone
+        assert drug_ids(cards[:1]) == ["tamoxifen"]
+        pairs = {tuple(sorted(drug_ids([card]))): card["indicator"] for card in cards[1:]}
+        assert pairs == {("anastrozole", "tamoxifen"): "critical",
+                         ("duloxetine", "tamoxifen"): "warning"}
 
 
-def test_feedback_is_counted_per_service_and_outcome(app, client):
-    [card] = sign(client, order("1", text="Femara"))
+def test_feedback_is_stored_and_counted_across_workers(make_app, tmp_path):
+    """Two apps on one state file stand for two gunicorn workers."""
+    state = tmp_path / "state.db"
+    first, second = (make_app(STATE_FILE=str(state)) for _ in range(2))
+    [card] = sign(first.test_client(), order("1", text="Femara"))
     entry = {"card": card["uuid"], "outcome": "accepted",
              "outcomeTimestamp": "2026-01-15T10:30:00.123+01:00"}
-    response = client.post(f"{SIGN}/feedback", json={"feedback": [
-        entry, {**entry, "outcome": "overridden", "overrideReason": {"userComment": "known"}}]})
-    assert response.get_json() == {"received": 2}
-    counts = app.extensions["ossa_cds_feedback"]
-    assert counts[("ossa-order-sign", "accepted")] == 1
-    assert counts[("ossa-order-sign", "overridden")] == 1
+    for app, outcome in ((first, "accepted"), (second, "overridden"), (second, "accepted")):
+        response = app.test_client().post(f"{SIGN}/feedback", json={"feedback": [
+            {**entry, "outcome": outcome, "overrideReason": {"userComment": "known"}}]})
+        assert response.get_json() == {"received": 1}
+    counts = make_app(STATE_FILE=str(state)).extensions["ossa_state"].feedback_counts()
+    assert counts == {"ossa-order-sign": {"accepted": 2, "overridden": 1}}
+
+
+def test_the_feedback_command_prints_the_counts(make_app, tmp_path):
+    app = make_app(STATE_FILE=str(tmp_path / "state.db"))
+    app.extensions["ossa_state"].record_feedback("ossa-order-sign", ["accepted", "accepted"])
+    result = app.test_cli_runner().invoke(args=["cds", "feedback"])
+    assert result.exit_code == 0
+    assert "ossa-order-sign" in result.output and "accepted 2" in result.output
 
 
 @pytest.mark.parametrize("entry", [
@@ -155,3 +175,12 @@ def test_feedback_is_counted_per_service_and_outcome(app, client):
 def test_malformed_feedback_is_400(client, entry):
     assert_outcome(client.post(f"{SELECT}/feedback", json={"feedback": [entry]}), 400)
     assert_outcome(client.post(f"{SELECT}/feedback", json={"feedback": []}), 400)
+
+
+@pytest.mark.parametrize(("drafts", "codings"), [(51, 1), (1, 13)])
+def test_a_call_past_the_work_bounds_is_422_too_costly(client, drafts, codings):
+    orders = [order(str(i), *(coding(str(100 + c), f"name {c}") for c in range(codings)))
+              for i in range(drafts)]
+    response = client.post(SIGN, json=call("order-sign", {"draftOrders": bundle(*orders)}))
+    body = assert_outcome(response, 422)
+    assert body["issue"][0]["code"] == "too-costly"

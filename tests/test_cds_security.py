@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from api import create_app
-from api.cds_auth import ConfigError
+from api.cds.auth import ConfigError
 from db import ROOT
 from db.build import build
 from tests.conftest import assert_outcome
@@ -201,7 +201,7 @@ def test_an_incomplete_security_setup_refuses_to_start(database, settings_for, c
 
 def test_a_key_set_without_es384_or_rs384_keys_refuses_to_start(database, settings_for, tmp_path):
     path = write_jwks(tmp_path / "p256.json", {"p256": P256})
-    with pytest.raises(ConfigError, match="no EC P-384 or RSA key"):
+    with pytest.raises(ConfigError, match="no EC P-384 key or RSA key of 2048 bits"):
         create_app({"DATABASE": str(database), **settings_for, "CDS_JWKS_FILE": str(path)})
 
 

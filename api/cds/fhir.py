@@ -2,15 +2,15 @@
 
 import re
 
+from db.codes import ATC_ANY_CASE, RXCUI
+
 RXNORM = {"http://www.nlm.nih.gov/research/umls/rxnorm", "urn:oid:2.16.840.1.113883.6.88"}
 ATC = {"http://www.whocc.no/atc", "urn:oid:2.16.840.1.113883.6.73"}
 # DSTU2 called a medication order MedicationOrder; STU3 and later, MedicationRequest.
 ORDER_TYPES = {"MedicationRequest", "MedicationOrder"}
 VOID_STATUSES = {"cancelled", "entered-in-error"}
-MAX_ORDERS = 100  # the same bound as a /v1/reviews list
+ACTIVE_STATUSES = {"active", ""}  # an active-medication search result may omit the status
 MAX_NAME = 200
-RXCUI = re.compile(r"[0-9]{1,10}")
-ATC_CODE = re.compile(r"[A-Za-z][0-9]{2}[A-Za-z]{2}[0-9]{2}")
 # RxNorm names a branded drug "... [Brand]" and a clinical drug "ingredient 1 MG Oral Tablet".
 BRACKETED = re.compile(r"\[([^\]]+)\]")
 BEFORE_STRENGTH = re.compile(r"^([^0-9\[]+?)\s+[0-9]")
@@ -60,19 +60,24 @@ def index(*containers):
     return found
 
 
-def medication_orders(value, prefetch=None):
-    """Return {ref, alternatives} for each medication order, in the order sent."""
-    known = index(value, *_dict(prefetch).values())
+def medication_orders(value, prefetch=None, *, context=(), active_only=False):
+    """Return {ref, alternatives} for each medication order, in the order sent.
+
+    References resolve against value, the prefetch and any other `context` containers;
+    `active_only` keeps the orders an active-medication search should hold (status active).
+    """
+    known = index(value, *_dict(prefetch).values(), *context)
     orders = []
     for resource, _ in resources(value):
         if resource.get("resourceType") not in ORDER_TYPES:
             continue
-        if _text(resource.get("status")) in VOID_STATUSES:
+        status = _text(resource.get("status"))
+        if status in VOID_STATUSES or (active_only and status not in ACTIVE_STATUSES):
             continue
         rid = resource.get("id")
         ref = f"{resource['resourceType']}/{rid}" if isinstance(rid, str | int) else None
         orders.append({"ref": ref, "alternatives": alternatives(resource, known)})
-    return orders[:MAX_ORDERS]
+    return orders
 
 
 def _medication(resource, known):
@@ -115,9 +120,9 @@ def _code(coding):
     system = _text(coding.get("system")).lower().rstrip("/").replace("https://", "http://")
     code = coding.get("code")
     code = str(code).strip() if isinstance(code, str | int) and not isinstance(code, bool) else ""
-    if system in RXNORM and RXCUI.fullmatch(code):
+    if system in RXNORM and RXCUI.match(code):
         return [{"rxcui": code}]
-    if system in ATC and ATC_CODE.fullmatch(code):
+    if system in ATC and ATC_ANY_CASE.match(code):
         return [{"atc": code.upper()}]
     return []
 

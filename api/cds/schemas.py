@@ -1,7 +1,7 @@
 """Schemas of the CDS Hooks API: hook calls and feedback loaded, discovery and cards dumped.
 
 The envelope is checked strictly (the contract states it); the FHIR inside `draftOrders`,
-`medications` and `prefetch` is untyped here and read leniently by api.fhir.
+`medications` and `prefetch` is untyped here and read leniently by api.cds.fhir.
 """
 
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -15,6 +15,26 @@ Str, Raw = fields.Str, fields.Raw
 class Lenient(Schema):
     class Meta:
         unknown = EXCLUDE  # CDS Hooks lets clients add fields; the contract allows them too
+
+
+class JsonInteger(fields.Integer):
+    """A JSON number without a fraction (JSON Schema counts 300.0 as an integer too)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+                isinstance(value, float) and not value.is_integer()):
+            raise self.make_error("invalid")
+        return super()._deserialize(int(value), attr, data, **kwargs)
+
+
+class FhirAuthorizationSchema(Lenient):
+    """The bearer token the EHR grants for reading its FHIR server (CDS Hooks 2.0.1)."""
+
+    access_token = Str(required=True, validate=validate.Length(min=1, max=8192))
+    token_type = Str()
+    expires_in = JsonInteger(validate=validate.Range(min=0, max=2147483647))
+    scope = Str()
+    subject = Str()
 
 
 class ContextSchema(Lenient):
@@ -40,9 +60,9 @@ def hook_request_schema(hook, context_schema):
         "hook": Str(required=True, validate=validate.Equal(hook)),
         "hookInstance": Str(required=True, validate=validate.Regexp(UUID)),
         "context": fields.Nested(context_schema, required=True),
-        "fhirServer": Str(),
-        "fhirAuthorization": fields.Dict(),  # never stored or logged
-        "prefetch": fields.Dict(),
+        "fhirServer": Str(validate=validate.Length(max=2000)),
+        "fhirAuthorization": fields.Nested(FhirAuthorizationSchema),  # never stored or logged
+        "prefetch": fields.Dict(allow_none=True),
     }, name=f"{hook}-request")(unknown=EXCLUDE)
 
 
@@ -61,6 +81,7 @@ class FeedbackSchema(Lenient):
 
 class ServiceSchema(Schema):
     hook, id, title, description = Str(), Str(), Str(), Str()
+    prefetch = fields.Dict(keys=Str(), values=Str())
 
 
 class DiscoverySchema(Schema):
@@ -72,7 +93,7 @@ class CodingSchema(Schema):
     system, code, display = Str(), Str(), Str()
 
 
-class SourceSchema(Schema):
+class CardSourceSchema(Schema):
     label, url = Str(), Str()
     topic = fields.Nested(CodingSchema)
 
@@ -81,9 +102,20 @@ class LinkSchema(Schema):
     label, url, type = Str(), Str(), Str()
 
 
+class SuggestionActionSchema(Schema):
+    type, description = Str(), Str()
+    resource = fields.Dict()  # a FHIR R4 ServiceRequest, built whole by api.cds.cards
+
+
+class SuggestionSchema(Schema):
+    label, uuid, isRecommended = Str(), Str(), fields.Bool()  # noqa: N815 - CDS Hooks names
+    actions = fields.List(fields.Nested(SuggestionActionSchema))
+
+
 class CardSchema(Schema):
     uuid, summary, indicator, detail = Str(), Str(), Str(), Str()
-    source = fields.Nested(SourceSchema)
+    source = fields.Nested(CardSourceSchema)
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
     links = fields.List(fields.Nested(LinkSchema))
 
 
