@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from db import connect_readonly  # noqa: E402
-from db.build import build, name_row, rebuild_name_index  # noqa: E402
+from db.build import build, rebuild_name_index  # noqa: E402
 from db.lookup import lookup_name  # noqa: E402
+from db.rows import name_row  # noqa: E402
 from db.search import search_names  # noqa: E402
 
 SYLLABLES = ("ra ve xo lin da tor mi qua zen pre bo lu ka ri ne sa cu fe do pa ti mo gra"

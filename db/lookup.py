@@ -1,98 +1,150 @@
 """Resolve one name or code to a drug, saying how it matched and how sure the match is.
 
 Steps, first answer wins: exact name -> normalized name (salt words, biosimilar suffix, spacing)
--> free text (names found inside an EHR or prescription string) -> fuzzy (edit similarity).
+-> free text (names found inside an EHR or prescription string) -> a recognised medicine with
+no record (`not_covered`) -> fuzzy (edit similarity) -> not found, with suggestions from the
+same fuzzy scan (it runs once per lookup). Every step but the dictionary check is in memory.
 """
 
-from rapidfuzz import fuzz
-
-from db import NotFound
+from db import NotCovered, NotFound
 from db.drugs import get_drug, get_drugs
-from db.matcher import drug_matcher
-from db.names import candidates, exact_names, key_names
-from db.text import normalize, squash, strip_dose, strip_salts
+from db.names import TYPE_ORDER
+from db.suggest import SUGGEST_CUTOFF, best_per_drug, by_score, preferred
+from db.text import form_routes, normalize, squash, strip_dose, strip_salts
+from db.uncovered import recognize, uncovered_code
+from db.vocabulary import vocabulary
 
-TYPE_ORDER = {"generic": 0, "brand": 1, "synonym": 2, "abbreviation": 3, "id": 4, "product": 5}
 NORMALIZED_SCORE = 0.95  # same name once salt words, suffixes or spacing are set aside
 TEXT_SCORE = 0.9  # a covered name found inside a longer string
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) a misspelling needs before we answer with it
 AMBIGUITY_MARGIN = 0.03  # two drugs this close in score are reported as ambiguous, not guessed
-SUGGEST_CUTOFF = 60
+MAX_LOOKUP = 200  # characters of a name examined (the contract's bound)
+REASONS = {
+    "not_in_knowledge_base": "{name} is a medicine ossa does not cover yet: it has no bone and "
+                             "joint record.",
+    "local_form": "{name} is a local (eye, ear or skin) form; ossa's {drug} record covers the "
+                  "medicine taken by mouth or injection, whose bone warnings do not apply here.",
+    "other_product": "{name} is another product that shares its ingredient with {drug}; "
+                     "ossa's {drug} record does not cover it.",
+    "route_not_covered": "{name}: ossa's {drug} record covers only its {routes} form.",
+}
 
 
-def _preferred(rows, typed=""):
-    """Order rows: a name typed exactly as stored first, then by kind of name."""
-    return sorted(rows, key=lambda r: (r["name"].casefold() != typed,
-                                       TYPE_ORDER.get(r["name_type"], 9), r["name"]))
+class _Lookup:
+    """One lookup: the name, its normal forms, and the dataset's vocabulary."""
+
+    def __init__(self, conn, name):
+        self.conn, self.name = conn, name[:MAX_LOOKUP]
+        self.norm = normalize(self.name)
+        self.core = strip_dose(self.norm) or self.norm
+        self.vocab = vocabulary(conn)
+        self._similar = None
+
+    def similar(self):
+        """Return the fuzzy scan of the name (computed once, for the match and suggestions)."""
+        if self._similar is None:
+            self._similar = self.vocab.similar(self.core, SUGGEST_CUTOFF)
+        return self._similar
+
+    def exact(self):
+        rows = preferred(self.vocab.exact(self.norm), self.name.strip().casefold())
+        ranked = best_per_drug((row, 1.0) for row in rows)
+        if rows and all(row["name_type"] == "combination" for row in rows):
+            return ranked, [row["drug_id"] for row, _ in ranked]  # every drug it holds
+        return ranked, None
+
+    def normalized(self):
+        rows = preferred(self.vocab.keyed(normalize(strip_salts(self.name)), squash(self.name)))
+        return best_per_drug((row, NORMALIZED_SCORE) for row in rows), None
+
+    def free_text(self):
+        found = self.vocab.matcher.find(self.name)
+        if found:
+            rows = [{"name": self._stored_name(phrase, drug_id), "name_type": "text",
+                     "drug_id": drug_id} for drug_id, phrase in found]
+            return [(row, TEXT_SCORE) for row in rows], [drug_id for drug_id, _ in found]
+        if self.core != self.norm:
+            ranked = best_per_drug((row, TEXT_SCORE) for row in preferred(
+                self.vocab.keyed(self.core, self.core.replace(" ", ""))))
+            return [({**row, "name_type": "text"}, score) for row, score in ranked], None
+        return [], None
+
+    def _stored_name(self, norm, drug_id):
+        """Return the name as the knowledge base spells it ("Fulphila", not "fulphila")."""
+        rows = [r for r in self.vocab.exact(norm) if r["drug_id"] == drug_id]
+        return preferred(rows)[0]["name"] if rows else norm
+
+    def fuzzy(self):
+        kept = [(row, min(score, 99) / 100) for row, score in by_score(self.similar())
+                if score >= FUZZY_CUTOFF]
+        return [({**row, "match": "fuzzy"}, s) for row, s in best_per_drug(kept)], None
+
+    def suggestions(self, limit=5):
+        """Return drug names like the one sent, one per drug (from the one fuzzy scan)."""
+        return [row["name"] for row, _ in best_per_drug(by_score(self.similar()))][:limit]
 
 
-def _best_per_drug(scored):
-    """Keep the best-scoring entry of each drug (the first one on ties), best first."""
-    best = {}
-    for row, score in scored:
-        if row["drug_id"] not in best or score > best[row["drug_id"]][1]:
-            best[row["drug_id"]] = (row, score)
-    return sorted(best.values(), key=lambda pair: -pair[1])
+def lookup_name(conn, name, *, suggest=True):
+    """Resolve a brand, generic, synonym, free-text or misspelled name to one drug.
 
-
-def _exact(conn, name, norm):
-    rows = _preferred(exact_names(conn, norm), name.strip().casefold())
-    return _best_per_drug((row, 1.0) for row in rows), None
-
-
-def _normalized(conn, name, norm):
-    rows = _preferred(key_names(conn, normalize(strip_salts(name)), squash(name)))
-    return _best_per_drug((row, NORMALIZED_SCORE) for row in rows), None
-
-
-def _free_text(conn, name, norm):
-    found = drug_matcher(conn).find(name)
-    if found:
-        rows = [{"name": _stored_name(conn, phrase, drug_id), "name_type": "text",
-                 "drug_id": drug_id} for drug_id, phrase in found]
-        return [(row, TEXT_SCORE) for row in rows], [drug_id for drug_id, _ in found]
-    core = strip_dose(norm)
-    if core and core != norm:
-        ranked, _ = _exact(conn, core, core)
-        ranked = ranked or _normalized(conn, core, core)[0]
-        return [({**row, "name_type": "text"}, TEXT_SCORE) for row, _ in ranked], None
-    return [], None
-
-
-def _stored_name(conn, norm, drug_id):
-    """Return the name as the knowledge base spells it ("Fulphila", not "fulphila")."""
-    rows = [r for r in exact_names(conn, norm) if r["drug_id"] == drug_id]
-    return _preferred(rows)[0]["name"] if rows else norm
-
-
-def _fuzzy(conn, name, norm):
-    query = strip_dose(norm) or norm
-    scored = [(row, fuzz.ratio(query, row["norm"]) / 100)
-              for row in _preferred(candidates(conn, query))]
-    kept = [(row, min(score, 0.99)) for row, score in scored if score * 100 >= FUZZY_CUTOFF]
-    return [({**row, "match": "fuzzy"}, s) for row, s in _best_per_drug(kept)], None
-
-
-STEPS = (_exact, _normalized, _free_text, _fuzzy)
-
-
-def lookup_name(conn, name):
-    """Resolve a brand, generic, synonym, free-text or misspelled name to one drug."""
-    norm = normalize(name)
-    for step in STEPS if norm else ():
-        ranked, contains = step(conn, name, norm)
+    Raises NotCovered for a recognised medicine without a record, and NotFound (with
+    suggestions unless `suggest` is false: a caller that shows none need not pay for them).
+    """
+    look = _Lookup(conn, name)
+    if look.norm:
+        for step in (look.exact, look.normalized, look.free_text):
+            ranked, contains = step()
+            if ranked:
+                return _answer(conn, look, ranked, contains)
+        _raise_if_recognized(conn, look)
+        ranked, contains = look.fuzzy()
         if ranked:
-            return _answer(conn, name, ranked, contains)
-    raise NotFound(f"No drug matches the name `{name.strip()}`.", suggestions=suggest(conn, name))
+            return _answer(conn, look, ranked, contains)
+    raise NotFound(f"No drug matches the name `{name.strip()}`.",
+                   suggestions=look.suggestions() if suggest and look.norm else [])
+
+
+def _raise_if_recognized(conn, look):
+    found = recognize(conn, look.norm, look.core)
+    if found:
+        raise _not_covered(conn, look.name.strip(), found)
+
+
+def _not_covered(conn, name, found):
+    drug = get_drug(conn, found["covered_form"])["generic_name"] if found["covered_form"] else ""
+    detail = REASONS[found["reason"]].format(name=name, drug=drug, routes=found.get("routes"))
+    recognized = {"name": found["name"], "rxcui": found["rxcui"], "reason": found["reason"],
+                  "covered_form": found["covered_form"]}
+    return NotCovered(detail, recognized=recognized)
+
+
+def _fit_form(conn, look, ranked, contains):
+    """Keep the drugs whose record covers the form a text names (eye drops of a medicine taken
+    by mouth are not its record); raise NotCovered when none does."""
+    asked = form_routes(look.norm)
+    fits = [(row, score) for row, score in ranked
+            if not asked or asked & look.vocab.routes[row["drug_id"]]]
+    if not fits:
+        drug_id = ranked[0][0]["drug_id"]
+        routes = " or ".join(sorted(look.vocab.routes[drug_id]))
+        reason = "local_form" if "topical" in asked else "route_not_covered"
+        raise _not_covered(conn, look.name.strip(), {
+            "name": look.name.strip(), "rxcui": None, "reason": reason, "covered_form": drug_id,
+            "routes": routes})
+    kept = {row["drug_id"] for row, _ in fits}
+    return fits, [d for d in contains if d in kept] if contains else contains
 
 
 def _match_type(row):
     if row.get("match") == "fuzzy":
         return "fuzzy"
-    return {"abbreviation": "synonym", "product": "text"}.get(row["name_type"], row["name_type"])
+    return {"abbreviation": "synonym", "product": "text", "combination": "brand"}.get(
+        row["name_type"], row["name_type"])
 
 
-def _answer(conn, name, ranked, contains):
+def _answer(conn, look, ranked, contains):
+    if ranked[0][0]["name_type"] == "text":
+        ranked, contains = _fit_form(conn, look, ranked, contains)
     (row, score), rest = ranked[0], ranked[1:]
     if contains:  # a combination product: every drug is an answer, none an alternative
         rest = []
@@ -102,31 +154,16 @@ def _answer(conn, name, ranked, contains):
              "ambiguous": ambiguous}
     if contains and len(contains) > 1:
         match["contains"] = contains
-    return {"query": name, "match": match, "drug": get_drug(conn, row["drug_id"]),
+    return {"query": look.name, "match": match, "drug": get_drug(conn, row["drug_id"]),
             "alternatives": [_alternative(conn, r, s) for r, s in rest[:5]]}
 
 
 def _alternative(conn, row, score):
     generic = row.get("generic_name") or get_drug(conn, row["drug_id"])["generic_name"]
-    name_type = row["name_type"] if row["name_type"] in TYPE_ORDER else "generic"
+    name_type = {"product": "generic", "combination": "brand", "text": "generic"}.get(
+        row["name_type"], row["name_type"])
     return {"drug_id": row["drug_id"], "name": row["name"], "name_type": name_type,
             "generic_name": generic, "score": round(score, 3)}
-
-
-def closest(text, choices, limit=5):
-    """Return the choices closest to text (for "did you mean" suggestions on ids)."""
-    norm = normalize(text)
-    scored = sorted(((fuzz.ratio(norm, normalize(c)), c) for c in choices), reverse=True)
-    return [choice for score, choice in scored[:limit] if score >= SUGGEST_CUTOFF]
-
-
-def suggest(conn, text, limit=5):
-    """Return drug names that look like text, one per drug."""
-    query = strip_dose(normalize(text)) or normalize(text)
-    scored = [(row, fuzz.ratio(query, row["norm"])) for row in _preferred(candidates(conn, query))]
-    kept = [(row, s) for row, s in scored
-            if s >= SUGGEST_CUTOFF and row["name_type"] != "product"]
-    return [row["name"] for row, _ in _best_per_drug(kept)[:limit]]
 
 
 def lookup_code(conn, system, code):
@@ -136,6 +173,9 @@ def lookup_code(conn, system, code):
         " ORDER BY drug_id", (system, code),
     ).fetchall()
     if not rows:
+        found = uncovered_code(conn, code) if system == "rxnorm" else None
+        if found:
+            raise _not_covered(conn, found["name"], found)
         raise NotFound(f"No covered drug has the {system.upper()} code `{code}`.")
     drugs = get_drugs(conn, [r["drug_id"] for r in rows])
     first = rows[0]

@@ -1,33 +1,49 @@
-"""Find covered drugs named anywhere inside free text or an RxNorm product name."""
+"""Find covered drugs named anywhere inside free text or an RxNorm product name.
 
-import json
-import re
+Names are matched as whole word sequences: the text's words are looked up as n-grams (longest
+first at each position) in a dictionary of every curated name, so the cost grows with the
+number of words in the text, never with the size of the vocabulary.
+"""
 
 from db.text import bracketed, normalize
 
-_cache = {}  # dataset version -> DrugMatcher (same version, same names)
 MIN_PHRASE = 4  # shorter names ("AI", "SG") are too easy to find by accident inside text
+MAX_WORDS = 64  # words of a text examined (a name is found in its first MAX_WORDS words)
 
 
 class DrugMatcher:
-    """A compiled word-boundary search over every curated name of every covered drug."""
+    """Every curated name of every covered drug, keyed by its normalized words."""
 
     def __init__(self, names, exclusions):
-        self.owner = {}
+        self.owner, self.names_of = {}, {}
         for norm, drug_id in names:
             if len(norm) >= MIN_PHRASE:
                 self.owner.setdefault(norm, set()).add(drug_id)
+                self.names_of.setdefault(drug_id, set()).add(norm)
+        self.longest = max((len(p.split()) for p in self.owner), default=1)
         self.exclusions = exclusions
-        phrases = sorted(self.owner, key=len, reverse=True)  # longest phrase wins at a position
-        self.regex = re.compile(r"(?<![0-9a-z])(" + "|".join(map(re.escape, phrases)) +
-                                r")(?![0-9a-z])")
+
+    def phrases(self, norm):
+        """Return the covered names found in a normalized text, longest first at each word."""
+        words = norm.split()[:MAX_WORDS]
+        found, i = [], 0
+        while i < len(words):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                phrase = " ".join(words[i:i + n])
+                if phrase in self.owner:
+                    found.append(phrase)
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
 
     def find(self, text):
         """Return [(drug_id, phrase)] for every covered drug named in text, in order."""
         norm = normalize(text)
         words = set(norm.split())
         found = []
-        for phrase in self.regex.findall(norm):
+        for phrase in self.phrases(norm):
             for drug_id in sorted(self.owner[phrase]):
                 if not words & self.exclusions.get(drug_id, set()):
                     found.append((drug_id, phrase))
@@ -40,7 +56,7 @@ class DrugMatcher:
         if len(owners) != 1:
             return _distinct(found)
         (branded,) = owners
-        own_names = {p for p, ids in self.owner.items() if branded in ids}
+        own_names = self.names_of[branded]
         kept = [(d, p) for d, p in found
                 if d == branded or not any(p in name for name in own_names)]
         return _distinct([(branded, normalize(brand)), *kept])
@@ -53,20 +69,3 @@ def _distinct(found):
             seen.add(drug_id)
             out.append((drug_id, phrase))
     return out
-
-
-def drug_matcher(conn):
-    """Return the matcher for this connection's dataset, compiled once per dataset version."""
-    version = conn.execute("SELECT value FROM dataset WHERE key = 'version'").fetchone()[0]
-    if version not in _cache:
-        if len(_cache) > 8:
-            _cache.clear()
-        names = conn.execute(
-            "SELECT norm, drug_id FROM names WHERE name_type IN ('generic', 'brand', 'synonym', "
-            "'id')").fetchall()
-        exclusions = {
-            row[0]: {normalize(w) for w in json.loads(row[1]).get("name_exclusions", [])}
-            for row in conn.execute("SELECT id, body FROM drugs")
-        }
-        _cache[version] = DrugMatcher([tuple(r) for r in names], exclusions)
-    return _cache[version]

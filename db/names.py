@@ -16,6 +16,9 @@ ROW = "SELECT n.id, n.name, n.norm, n.name_type, n.drug_id, d.generic_name FROM 
 CURATED = "n.name_type != 'product'"  # product names serve typeahead, not lookup
 POSTING_CAP = 400  # rowid order keeps curated names (loaded first) in every truncated list
 CANDIDATES = 40
+# How names rank when several match equally: the generic name first, product names last.
+TYPE_ORDER = {"generic": 0, "brand": 1, "synonym": 2, "abbreviation": 3, "id": 4,
+              "combination": 5, "product": 6}
 
 
 def exact_names(conn, norm, *, curated=True):

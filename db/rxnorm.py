@@ -7,9 +7,10 @@ import sqlite3
 from pathlib import Path
 
 from db import DatabaseError
-from db.build import PRODUCT_TTYS, name_row, rebuild_name_index
-from db.matcher import drug_matcher
+from db.build import rebuild_name_index
+from db.rows import PRODUCT_TTYS, name_row
 from db.text import bracketed, normalize
+from db.vocabulary import drug_matcher
 
 TTYS = PRODUCT_TTYS | {"IN", "PIN", "MIN", "BN", "PSN", "SY", "TMSY"}
 NAME_TYPES = {"BN": "brand", "IN": "synonym", "PIN": "synonym"}  # others: product names

@@ -3,7 +3,7 @@
 from rapidfuzz import fuzz
 
 from db import names
-from db.lookup import TYPE_ORDER
+from db.names import TYPE_ORDER
 from db.text import normalize, span
 
 EXACT, PREFIX, WORD_PREFIX, SUBSTRING = 1.0, 0.9, 0.8, 0.6

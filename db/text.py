@@ -26,8 +26,18 @@ DOSE_WORDS = frozenset("""
     transdermal implant drug intravenous iv subcutaneous subcut sc sq intramuscular im infusion
     concentrate emulsion liposomal liquid elixir syrup spray nasal rectal suppository buccal
     sublingual daily once twice every bid tid qid qd qhs prn as needed of per in with and the
-    actuat metered dose doses single use device on body bodies system
+    actuat metered dose doses single use device on body bodies system ophthalmic otic eye eyes
+    ear ears drop drops lotion intraocular intravitreal intravesical vaginal odt ir bid tid
+    onpro otc
 """.split())
+# Dose-form words that say which route a string is about: a local (eye, ear, skin) form, or a
+# medicine taken by mouth. A record that covers neither must not answer for it.
+LOCAL_FORM_WORDS = frozenset("""
+    ophthalmic otic eye eyes ear ears topical cream ointment gel lotion intraocular intravitreal
+    intravesical vaginal
+""".split())
+ORAL_FORM_WORDS = frozenset("oral tablet tablets tab tabs capsule capsules cap caps po pill "
+                            "pills chewable elixir syrup".split())
 _NUMBER = re.compile(r"^[0-9]+([.,][0-9]+)?([a-z]+)?$")
 
 
@@ -55,6 +65,14 @@ def strip_salts(text):
 def strip_dose(norm):
     """Drop strengths, units and dose-form words from a normalized string."""
     return " ".join(w for w in norm.split() if w not in DOSE_WORDS and not _NUMBER.match(w))
+
+
+def form_routes(norm):
+    """Return the routes a normalized string's dose-form words name ({"topical"}, {"oral"})."""
+    words = set(norm.split())
+    if words & LOCAL_FORM_WORDS:
+        return {"topical"}
+    return {"oral"} if words & ORAL_FORM_WORDS else set()
 
 
 def bracketed(text):

@@ -58,8 +58,11 @@ def test_tamoxifen_bone_effect_depends_on_menopause_and_it_interacts_with_duloxe
     status = drug["bone_loss"]["by_menopausal_status"]
     assert status["premenopausal"] == "increased"
     assert status["postmenopausal"] == "decreased"
-    assert [i["drug_id"] for i in drug["interactions"]] == ["duloxetine"]
-    assert drug["interactions"][0]["severity"] == "major"
+    interactions = {i["drug_id"]: i for i in drug["interactions"]}
+    assert interactions["duloxetine"]["severity"] == "major"
+    assert not interactions["duloxetine"]["do_not_combine"]
+    # the labels say tamoxifen must not be combined with anastrozole or letrozole
+    assert interactions["anastrozole"]["do_not_combine"]
 
 
 @pytest.mark.parametrize("name", ["Xgeva", "Prolia", "Zometa", "Reclast", "Fosamax"])
@@ -103,10 +106,53 @@ def test_misspellings_resolve_by_fuzzy_match_with_a_score_below_one(client, name
 
 
 def test_unknown_name_is_404_with_suggestions(client):
-    body = assert_problem(lookup(client, "Herceptin"), 404)
-    assert body["suggestions"] == []
+    body = assert_problem(lookup(client, "zzqqxx"), 404)
+    assert body["code"] == "not_found" and body["suggestions"] == []
     body = assert_problem(lookup(client, "Kisqalixyzw"), 404)
-    assert body["suggestions"][0] == "Kisqali"
+    assert body["code"] == "not_found" and body["suggestions"][0] == "Kisqali"
+
+
+@pytest.mark.parametrize("name", ["metformin", "lisinopril", "atorvastatin", "Glucophage",
+                                  "metformin 500 MG Oral Tablet", "Lipitor 20 mg"])
+def test_a_recognised_medicine_without_a_record_is_not_covered(client, name):
+    body = assert_problem(lookup(client, name), 404)
+    assert body["code"] == "not_covered"
+    assert "suggestions" not in body  # never another drug for a recognised medicine
+    assert body["recognized"]["reason"] == "not_in_knowledge_base"
+    assert body["recognized"]["name"].lower() in {"metformin", "lisinopril", "atorvastatin"}
+
+
+@pytest.mark.parametrize(("name", "reason", "record"), [
+    ("Maxidex", "local_form", "dexamethasone"),
+    ("dexamethasone 0.1% ophthalmic solution", "local_form", "dexamethasone"),
+    ("Ciprodex otic suspension", "local_form", "ciprofloxacin"),
+    ("fluorouracil 5% topical cream", "local_form", "fluorouracil"),
+    ("Efudex", "local_form", "fluorouracil"),
+    ("Zortress 0.75 mg", "other_product", "everolimus"),
+    ("medroxyprogesterone acetate 10 MG Oral Tablet", "other_product",
+     "medroxyprogesterone-injection"),
+])
+def test_local_and_other_forms_do_not_answer_with_the_systemic_record(client, name, reason,
+                                                                     record):
+    body = assert_problem(lookup(client, name), 404)
+    assert body["code"] == "not_covered" and "suggestions" not in body
+    assert body["recognized"]["reason"] == reason
+    assert body["recognized"]["covered_form"] == record
+
+
+@pytest.mark.parametrize(("rxcui", "reason"), [("2045404", "local_form"),  # Dexycu, in the eye
+                                                ("203705", "local_form"),  # Maxidex
+                                                ("977428", "other_product")])  # Zortress
+def test_codes_of_local_and_other_products_are_not_covered(client, rxcui, reason):
+    body = assert_problem(client.get(f"/v1/lookup/rxcui/{rxcui}"), 404)
+    assert body["code"] == "not_covered"
+    assert body["recognized"] == {**body["recognized"], "rxcui": rxcui, "reason": reason}
+
+
+@pytest.mark.parametrize("name", ["Depo-Provera 150 MG/ML Injection", "dexamethasone 4 MG Oral "
+                                  "Tablet", "ciprofloxacin 500 MG Oral Tablet"])
+def test_the_systemic_forms_still_resolve(client, name):
+    assert lookup(client, name).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["   ", "®", "qqqqqqqq"])
@@ -124,10 +170,10 @@ def test_missing_empty_or_overlong_name_is_400_naming_the_field(client, query):
                          ids=lambda r: r["generic"])
 def test_ingredient_rxcuis_resolve_except_the_shared_trastuzumab_code(client, row):
     response = client.get(f"/v1/lookup/rxcui/{row['ingredient_rxcui']}")
-    if row["ingredient_rxcui"] == "224905":  # trastuzumab: not T-DM1 or T-DXd themselves
-        assert_problem(response, 404)
-        return
     body = response.get_json()
+    if row["ingredient_rxcui"] == "224905":  # trastuzumab itself: never T-DM1 or T-DXd
+        assert body["drug"]["id"] == "trastuzumab"
+        return
     expected = _drug_id(row["generic"])
     assert body["drug"]["id"] == ("paclitaxel" if expected == "nab-paclitaxel" else expected)
     assert body["match"]["type"] == "code"
