@@ -6,7 +6,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export OSSA_DATABASE ?= $(CURDIR)/var/ossa.db
 
-.PHONY: run test lint lint-contract db redis audit examples bench bench-search clean help
+.PHONY: run test lint lint-contract db services audit examples bench bench-search clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -20,14 +20,14 @@ $(BIN)/.installed: pyproject.toml
 db: $(BIN)/.installed  ## Build the database if it is missing or outdated
 	$(BIN)/flask --app api db build --if-outdated
 
-run: db  ## Serve the API on 127.0.0.1:$(PORT) with gunicorn
-	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py \
-		--bind 127.0.0.1:$(PORT) 'api:create_app()'
+run: db  ## Serve the API on 127.0.0.1:$(PORT): nginx (when installed) in front of gunicorn
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) PORT=$(PORT) $(BIN)/python -m serving.run
 
-redis:  ## Install redis-server for the tests when it is missing (Debian/Ubuntu, as root)
-	@command -v redis-server >/dev/null 2>&1 || { \
-		echo "installing redis-server for the Redis-backed tests"; \
-		apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+services:  ## Install redis-server and nginx for the tests when missing (Debian/Ubuntu, as root)
+	@command -v redis-server >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 \
+		|| test -x /usr/sbin/nginx -a -n "$$(command -v redis-server)" || { \
+		echo "installing redis-server and nginx-light for the serving and Redis tests"; \
+		apt-get update -qq && apt-get install -y -qq redis-server nginx-light >/dev/null; }
 
 lint: $(BIN)/.installed  ## Run ruff
 	$(BIN)/ruff check .
@@ -35,7 +35,7 @@ lint: $(BIN)/.installed  ## Run ruff
 lint-contract:  ## Lint openapi.yaml with Redocly's recommended rules (needs Node.js)
 	npx --yes @redocly/cli@2 lint openapi.yaml
 
-test: db lint redis audit  ## Lint and audit the content, then run the whole test suite
+test: db lint services audit  ## Lint and audit the content, then run the whole test suite
 	$(BIN)/python -m pytest
 
 audit: $(BIN)/.installed  ## Check every claim's citation and the readability of patient text

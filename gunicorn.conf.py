@@ -10,11 +10,13 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Chosen by measurement (README, "Benchmark"): gthread keeps client connections alive, which
 # sync workers cannot, and a few threads per worker overlap the socket work; the SQLite reads
 # are per thread and read-only.
-worker_class = os.environ.get("OSSA_WORKER_CLASS", "gthread")
+# gthread, whose own error answers (414, 400 …) are problem+json like the app's.
+worker_class = os.environ.get("OSSA_WORKER_CLASS", "serving.worker.ProblemThreadWorker")
 threads = int(os.environ.get("OSSA_THREADS", "4"))
-# An over-long URL must reach the app, which answers 400 problem+json; gunicorn's own limit
-# would answer an HTML 414 first.
-limit_request_line = 0
+# Bounded: an unbounded line (0) lets one client stall a worker for seconds, as gunicorn's
+# parser copies the buffer per chunk. A longer line gets a problem+json 414 (from nginx in
+# front, or from the worker class above).
+limit_request_line = 8190
 # Load the app once in the master: a bad database or unsafe production settings stop the
 # start-up with one clear message instead of every worker failing on its own.
 preload_app = True

@@ -8,6 +8,8 @@ from api import cds, cli, database, errors, hardening, http
 from api.profiles import check_profile
 from db import ROOT
 
+REDIS_TIMEOUTS = {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}
+
 
 def create_app(test_config=None):
     """Create and configure the Flask application."""
@@ -16,7 +18,9 @@ def create_app(test_config=None):
     app.config.from_mapping(
         DATABASE=str(ROOT / "var" / "ossa.db"),
         CACHE_TYPE="SimpleCache",
-        CACHE_DEFAULT_TIMEOUT=0,
+        # Entries expire: with 0, cachelib's SimpleCache counts every entry as expired when it
+        # prunes (the whole cache went at the threshold), and Redis kept keys forever.
+        CACHE_DEFAULT_TIMEOUT=3600,
         CACHE_THRESHOLD=5000,
         CACHE_MAX_AGE=3600,
         CHECK_DATABASE=True,
@@ -41,8 +45,9 @@ def create_app(test_config=None):
         app.config.update(test_config)
     check_profile(app.config)
     if app.config["REDIS_URL"] and app.config["CACHE_TYPE"] == "SimpleCache":
+        # Short timeouts: a Redis that hangs must cost a request a quarter second, not 30.
         app.config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=app.config["REDIS_URL"],
-                          CACHE_KEY_PREFIX="ossa:cache:")
+                          CACHE_KEY_PREFIX="ossa:cache:", CACHE_OPTIONS=REDIS_TIMEOUTS)
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer the client address (rate limits) and scheme come from it.

@@ -1,6 +1,6 @@
 """Drug classes with their members and class-level mechanism."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from api.database import get_db
 from api.http import cached, json_response
@@ -12,15 +12,14 @@ bp = Blueprint("classes", __name__, url_prefix="/v1/classes")
 
 
 @bp.get("")
-@cached
-def list_classes():
+@cached(page_query)
+def list_classes(args):
     """List drug classes."""
-    args = page_query.load(request.args)
     return json_response(class_page_schema.dump(catalog.list_classes(get_db(), **args)))
 
 
 @bp.get("/<class_id>")
-@cached
+@cached()
 def get_class(class_id):
     """Return one drug class."""
     args = id_path.load({"id": class_id})

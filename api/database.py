@@ -34,7 +34,9 @@ def _open(path):
     except OSError as exc:
         raise db.DatabaseError(f"database {path} is not readable: {exc.strerror}") from None
     if old is not None and old[2] == inode:
-        held = (*old[:3], now + RECHECK_SECONDS)
+        # The same file, perhaps rewritten in place (`db load`, an RxNorm import into it): the
+        # version is read again, so ETags and cache keys follow the data in every worker.
+        held = (old[0], db.dataset_info(old[0])["version"], inode, now + RECHECK_SECONDS)
         _local.held[path] = held
         return held
     # First use, or a new file was renamed over the old one (`db build`, a deploy): open it.

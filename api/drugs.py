@@ -1,6 +1,6 @@
 """Drug records: list with filters, one by id."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from api.database import get_db
 from api.http import cached, json_response
@@ -13,15 +13,14 @@ bp = Blueprint("drugs", __name__, url_prefix="/v1/drugs")
 
 
 @bp.get("")
-@cached
-def list_drugs():
+@cached(drug_list_query)
+def list_drugs(args):
     """List drugs, filtered and paginated."""
-    args = drug_list_query.load(request.args)
     return json_response(drug_page_schema.dump(fetch_drugs(get_db(), **args)))
 
 
 @bp.get("/<drug_id>")
-@cached
+@cached()
 def get_drug(drug_id):
     """Return one drug by its id."""
     args = id_path.load({"id": drug_id})

@@ -1,13 +1,13 @@
 """One error handler per kind of error; the envelope follows the path: problem+json or, on the
 CDS Hooks paths, a FHIR OperationOutcome (what CDS clients expect)."""
 
-import json
 import sqlite3
 
 from flask import Response, current_app, has_request_context, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from api.http import dumps
 from db import DatabaseError, NotCovered, NotFound, WorkLimitExceeded
 
 PROBLEM = "application/problem+json"
@@ -48,7 +48,7 @@ def operation_outcome(status, detail, *, headers=None, errors=None):
 
 
 def _response(body, status, mimetype, headers):
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    data = dumps(body)
     response = Response(data, status=status, mimetype=mimetype, headers=headers)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,6 +1,6 @@
 """Pain-assessment guidance topics."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from api.database import get_db
 from api.http import cached, json_response
@@ -12,15 +12,14 @@ bp = Blueprint("guidance", __name__, url_prefix="/v1/guidance")
 
 
 @bp.get("")
-@cached
-def list_guidance():
+@cached(page_query)
+def list_guidance(args):
     """List pain-assessment topics."""
-    args = page_query.load(request.args)
     return json_response(guidance_page_schema.dump(catalog.list_topics(get_db(), **args)))
 
 
 @bp.get("/<topic_id>")
-@cached
+@cached()
 def get_guidance(topic_id):
     """Return one pain-assessment topic."""
     args = id_path.load({"id": topic_id})

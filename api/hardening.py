@@ -15,6 +15,7 @@ from flask_limiter import HeaderNames, Limiter
 from flask_limiter.util import get_remote_address
 
 from api import http
+from api.errors import is_cds_path
 
 CDS_CORS = {
     "origins": "*",
@@ -22,6 +23,7 @@ CDS_CORS = {
     "allow_headers": ["Authorization", "Content-Type", "Accept"],
     "supports_credentials": False,  # tokens travel in Authorization, never in cookies
     "max_age": 86400,
+    "send_wildcard": True,
 }
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 # The docs page loads only its own scripts, styles and images, and fetches /openapi.yaml.
@@ -77,9 +79,13 @@ def _limiter(app):
     if not limit:
         return None
     storage = app.config.get("REDIS_URL") or "memory://"
+    redis = storage.startswith("redis")
     return Limiter(
         get_remote_address, app=app, default_limits=[limit], storage_uri=storage,
         headers_enabled=True, key_prefix="ossa",
+        # A Redis outage must not fail requests: count in memory until it answers again.
+        in_memory_fallback_enabled=redis, swallow_errors=True,
+        storage_options={"socket_timeout": 0.25, "socket_connect_timeout": 0.25} if redis else {},
         # A browser's CORS preflight is not a call: it must not spend the caller's budget.
         default_limits_exempt_when=lambda: request.method == "OPTIONS",
         header_name_mapping={HeaderNames.LIMIT: "RateLimit-Limit",
@@ -102,14 +108,21 @@ def init_app(app):
                            "RateLimit-Reset", "Retry-After"],
         "supports_credentials": False, "max_age": 600,
     }
+    # With any origin allowed, answer the literal `*` rather than echo the caller's Origin.
+    general["send_wildcard"] = general["origins"] == ["*"]
     # EHRs call the CDS services from browser apps on their own origins, with a bearer token.
     CORS(app, resources={r"^/cds-services(/.*)?$": CDS_CORS, r"/*": general})
-    _only_with_origin(app, vary=general["origins"] != ["*"])
+    _only_with_origin(app, any_origin=general["origins"] == ["*"])
     app.extensions["ossa_limiter"] = _limiter(app)
 
 
-def _only_with_origin(app, vary):
-    """Run flask-cors only for requests that carry an Origin (it adds nothing to the others)."""
+def _only_with_origin(app, any_origin):
+    """Run flask-cors only for requests that carry an Origin (it adds nothing to the others).
+
+    A shared cache (CDN) keeps one answer for every caller: with any origin allowed, every
+    answer carries the literal `Access-Control-Allow-Origin: *`, so it never depends on the
+    caller's Origin; with a list of origins it does, and says so with `Vary: Origin`.
+    """
     hooks = app.after_request_funcs[None]
     index = next(i for i, hook in enumerate(hooks) if hook.__name__ == "cors_after_request")
     cors = hooks[index]
@@ -117,8 +130,10 @@ def _only_with_origin(app, vary):
     @wraps(cors)
     def cors_after_request(response):
         if request.environ.get("HTTP_ORIGIN"):
-            return cors(response)
-        if vary:  # the answer differs by Origin: tell shared caches (CDNs) so
+            response = cors(response)
+        elif any_origin or is_cds_path(request.path):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        if not any_origin and not is_cds_path(request.path):
             response.vary.add("Origin")
         return response
 

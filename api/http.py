@@ -1,9 +1,19 @@
-"""HTTP caching (finished responses, ETag and Cache-Control on every GET) and JSON bodies."""
+"""HTTP plumbing every answer shares: one JSON writer, ETags, conditional GETs and the cache of
+finished responses.
+
+- One JSON writer (`dumps`): compact UTF-8, used for data, errors and Flask's own provider.
+- ETags hash the dataset version, the code version and the bytes; If-None-Match is compared
+  weakly (RFC 9110: a proxy that compresses may send the ETag back as W/"…"), on every GET.
+- The cache holds finished bytes and ETag, keyed by the dataset version, the code version, the
+  route and the query parameters its schema knows (normalized): unknown parameters never make
+  new entries. Entries expire (CACHE_DEFAULT_TIMEOUT); a failing Redis is skipped, not fatal.
+"""
 
 import hashlib
 import json
 import re
 from functools import wraps
+from pathlib import Path
 
 from flask import Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
@@ -11,59 +21,111 @@ from flask_caching import Cache
 from marshmallow import ValidationError
 
 from api import database
+from api.outage import redis_outage
 
 cache = Cache()
+_CODE_ROOTS = ("api", "db", "serving")
 
 
-def _etag(body):
-    return hashlib.blake2b(body, digest_size=12).hexdigest()
+def dumps(value):
+    """Return value as compact UTF-8 JSON text: the one JSON writer of every answer."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_response(payload, status=200):
-    """Return compact UTF-8 JSON with an ETag derived from the dataset and the bytes."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    return _finish(body, _etag(database.version().encode() + body), status)
+def _code_version():
+    """Fingerprint the code that shapes answers: a deploy that changes it changes every key."""
+    digest = hashlib.blake2b(digest_size=8)
+    base = Path(__file__).resolve().parent.parent
+    for root in _CODE_ROOTS:
+        for path in sorted((base / root).rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def _finish(body, etag, status=200):
+CODE_VERSION = _code_version()
+
+
+def etag_of(body):
+    """Return the ETag (unquoted) of a body under the current dataset and code."""
+    seed = f"{database.version()}:{CODE_VERSION}:".encode()
+    return hashlib.blake2b(seed + body, digest_size=12).hexdigest()
+
+
+def not_modified(etag):
+    """Say whether the request's If-None-Match holds etag (weak comparison, `*` included)."""
+    return bool(request.environ.get("HTTP_IF_NONE_MATCH")) and \
+        request.if_none_match.contains_weak(etag)
+
+
+def _headers(etag):
+    return [("ETag", f'"{etag}"'),
+            ("Cache-Control", f"public, max-age={current_app.config['CACHE_MAX_AGE']}")]
+
+
+def finish(body, etag, status=200):
     """Return the JSON answer, or 304 when the client already holds this ETag."""
-    quoted = f'"{etag}"'
-    headers = [("ETag", quoted),
-               ("Cache-Control", f"public, max-age={current_app.config['CACHE_MAX_AGE']}")]
-    # The hot path: compare the header ourselves instead of werkzeug's make_conditional.
-    sent = request.environ.get("HTTP_IF_NONE_MATCH")
-    if sent and status == 200 and request.if_none_match.contains(etag):
-        return Response(status=304, headers=headers)
-    response = Response(body, status=status, mimetype="application/json", headers=headers)
+    if status == 200 and not_modified(etag):
+        return Response(status=304, headers=_headers(etag))
+    response = Response(body, status=status, mimetype="application/json",
+                        headers=_headers(etag))
     response.conditional_done = True
     return response
 
 
-def cached(view):
-    """Cache the view's finished bytes and ETag, keyed by dataset version and full URL."""
+def json_response(payload, status=200):
+    """Return compact UTF-8 JSON with its ETag."""
+    body = dumps(payload).encode()
+    return finish(body, etag_of(body), status)
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        key = f"{database.version()}:{request.full_path}"
-        hit = cache.get(key)
-        if hit is None:
-            response = view(*args, **kwargs)
-            hit = (response.get_data(), response.get_etag()[0])
-            cache.set(key, hit)
-        return _finish(*hit)
 
-    return wrapper
+def cached(query=None):
+    """Cache a GET view's finished bytes and ETag.
+
+    With a query schema the decorator loads the query parameters (400 on bad ones, before any
+    cache access) and passes them to the view as `args`; only those parameters, normalized,
+    make the key.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if query is not None:
+                kwargs["args"] = query.load(request.args)
+            key = _key(kwargs.get("args"))
+            hit = redis_outage.guard(cache.get, key)
+            if hit is None:
+                response = view(*args, **kwargs)
+                hit = (response.get_data(), response.get_etag()[0])
+                redis_outage.guard(cache.set, key, hit)
+            return finish(*hit)
+
+        return wrapper
+
+    return decorate
+
+
+def _key(args):
+    parts = [request.endpoint, dumps(request.view_args or {}),
+             dumps(sorted((args or {}).items(), key=lambda kv: kv[0]), )]
+    digest = hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+    return f"{database.version()}:{CODE_VERSION}:{digest}"
 
 
 def conditional(response):
-    """Give every GET an ETag and Cache-Control, and answer If-None-Match with 304."""
+    """Give every other GET an ETag and Cache-Control, and answer If-None-Match with 304."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200 or getattr(
-            response, "conditional_done", False):
+            response, "conditional_done", False) or response.is_streamed:
         return response
-    if not response.get_etag()[0] and not response.is_streamed:
-        response.add_etag()
+    etag = response.get_etag()[0]
+    if not etag:
+        etag = etag_of(response.get_data())
+        response.set_etag(etag)
     response.headers.setdefault("Cache-Control", "no-cache")
-    return response.make_conditional(request)
+    if not_modified(etag):
+        return Response(status=304, headers=[("ETag", response.headers["ETag"]),
+                                             ("Cache-Control", response.headers[
+                                                 "Cache-Control"])])
+    return response
 
 
 MAX_IF_NONE_MATCH = 1000
@@ -79,9 +141,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JSONProvider(DefaultJSONProvider):
-    """Compact UTF-8 JSON; request bodies with lone surrogates or absurd nesting are refused."""
+    """Flask's JSON through the one writer; request bodies that UTF-8 cannot hold are refused."""
 
-    compact, ensure_ascii, sort_keys = True, False, False
+    def dumps(self, obj, **kwargs):
+        return dumps(obj)
 
     def loads(self, s, **kwargs):
         """Parse JSON; raise ValueError (a 400 from request.get_json) for what UTF-8 cannot hold."""

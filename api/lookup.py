@@ -1,6 +1,6 @@
 """Resolve one name, RxCUI or ATC code to a drug."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from api.database import get_db
 from api.http import cached, json_response
@@ -12,15 +12,14 @@ bp = Blueprint("lookup", __name__, url_prefix="/v1/lookup")
 
 
 @bp.get("")
-@cached
-def lookup():
+@cached(lookup_query)
+def lookup(args):
     """Resolve a drug name (brand, generic, synonym or misspelling)."""
-    args = lookup_query.load(request.args)
     return json_response(lookup_schema.dump(lookup_name(get_db(), args["name"])))
 
 
 @bp.get("/rxcui/<rxcui>")
-@cached
+@cached()
 def lookup_rxcui(rxcui):
     """Resolve an RxNorm concept id."""
     args = rxcui_path.load({"rxcui": rxcui})
@@ -28,7 +27,7 @@ def lookup_rxcui(rxcui):
 
 
 @bp.get("/atc/<code>")
-@cached
+@cached()
 def lookup_atc(code):
     """Resolve a WHO ATC code, current or retired."""
     args = atc_path.load({"code": code})

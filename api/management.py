@@ -1,6 +1,6 @@
 """Management strategies for bone and joint pain."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from api.database import get_db
 from api.http import cached, json_response
@@ -12,15 +12,14 @@ bp = Blueprint("management", __name__, url_prefix="/v1/management")
 
 
 @bp.get("")
-@cached
-def list_management():
+@cached(management_query)
+def list_management(args):
     """List management strategies, filtered by pain type, cause or kind."""
-    args = management_query.load(request.args)
     return json_response(management_page_schema.dump(catalog.list_strategies(get_db(), **args)))
 
 
 @bp.get("/<strategy_id>")
-@cached
+@cached()
 def get_management(strategy_id):
     """Return one management strategy."""
     args = id_path.load({"id": strategy_id})

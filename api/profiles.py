@@ -15,6 +15,9 @@ def _problems(config):
         yield "OSSA_CDS_JWT_REQUIRED is off (anyone could call the CDS services)"
     if config.get("CDS_JWT_REQUIRED") and not config.get("CDS_JWKS_FILE"):
         yield "OSSA_CDS_JWKS_FILE is not set (no key could verify a CDS token)"
+    if "*" in str(config.get("CDS_FHIR_SERVERS", "*")).split(","):
+        yield ("OSSA_CDS_FHIR_SERVERS is * (the CDS services would read from any FHIR server a "
+               "caller names: list the EHRs' FHIR base URLs)")
     workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
     if config.get("RATELIMIT_DEFAULT") and workers > 1 and not config.get("REDIS_URL"):
         yield (f"OSSA_RATELIMIT_DEFAULT without OSSA_REDIS_URL and {workers} workers "

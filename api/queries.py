@@ -52,12 +52,12 @@ class QuerySchema(Schema):
         unknown = EXCLUDE  # unknown query parameters are ignored, as the contract says
 
 
-class PageSchema(QuerySchema):
+class PageQuery(QuerySchema):
     limit = StrictInt(load_default=20, validate=validate.Range(min=1, max=100))
     offset = StrictInt(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
-class DrugListQuery(PageSchema):
+class DrugListQuery(PageQuery):
     drug_class = Slug()
     therapy_type = fields.Str(validate=validate.OneOf(THERAPY_TYPES))
     risk = fields.Str(validate=validate.OneOf(RISKS))
@@ -75,13 +75,13 @@ class SearchQuery(QuerySchema):
     limit = StrictInt(load_default=10, validate=validate.Range(min=1, max=50))
 
 
-class ManagementQuery(PageSchema):
+class ManagementQuery(PageQuery):
     pain_type = fields.Str(validate=validate.OneOf(PAIN_TYPES))
     cause = fields.Str(validate=validate.OneOf(CAUSES))
     kind = fields.Str(validate=validate.OneOf(("non_drug", "drug", "care_team")))
 
 
-class SourceListQuery(PageSchema):
+class SourceListQuery(PageQuery):
     kind = fields.Str(validate=validate.OneOf(SOURCE_KINDS))
     drug_id = Slug()
 
@@ -102,7 +102,7 @@ drug_list_query = DrugListQuery()
 lookup_query = LookupQuery()
 search_query = SearchQuery()
 management_query = ManagementQuery()
-page_query = PageSchema()
+page_query = PageQuery()
 source_list_query = SourceListQuery()
 id_path = IdPath()
 rxcui_path = RxcuiPath()

@@ -110,7 +110,7 @@ class PairSchema(Schema):
     citations = Citations()
 
 
-class SuggestionSchema(Schema):
+class StrategyUseSchema(Schema):
     id, title, kind, drug_ids = Str(), Str(), Str(), Strs()
 
 
@@ -119,7 +119,7 @@ class CombinedSchema(Schema):
     bone_loss = fields.Nested(CombinedBoneLossSchema)
     onj = fields.Nested(CombinedOnjSchema)
     interactions = Many(PairSchema)
-    management = Many(SuggestionSchema)
+    management = Many(StrategyUseSchema)
 
 
 class StatusBasisSchema(Schema):

@@ -229,7 +229,7 @@ class MetaSchema(Schema):
 
 class HealthSchema(Schema):
     status = Str()
-    dataset_version = Str()
+    dataset_version, redis = Str(), Str()
 
 
 drug_schema = DrugSchema()

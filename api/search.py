@@ -1,6 +1,6 @@
 """Typeahead search over every drug name."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from api.database import get_db
 from api.http import cached, json_response
@@ -12,9 +12,8 @@ bp = Blueprint("search", __name__, url_prefix="/v1/search")
 
 
 @bp.get("")
-@cached
-def search():
+@cached(search_query)
+def search(args):
     """Suggest drugs whose names match what was typed so far."""
-    args = search_query.load(request.args)
     return json_response(search_schema.dump(search_names(get_db(), args["q"],
                                                          limit=args["limit"])))

@@ -1,6 +1,6 @@
 """Sources: every label, page, guideline, article and code system a record cites."""
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from api.database import get_db
 from api.http import cached, json_response
@@ -12,15 +12,14 @@ bp = Blueprint("sources", __name__, url_prefix="/v1/sources")
 
 
 @bp.get("")
-@cached
-def list_sources():
+@cached(source_list_query)
+def list_sources(args):
     """List sources, filtered by kind or by the drug that cites them."""
-    args = source_list_query.load(request.args)
     return json_response(source_page_schema.dump(catalog.list_sources(get_db(), **args)))
 
 
 @bp.get("/<source_id>")
-@cached
+@cached()
 def get_source(source_id):
     """Return one source."""
     args = id_path.load({"id": source_id})

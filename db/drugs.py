@@ -1,7 +1,12 @@
-"""Drug records: one by id, or a filtered page."""
+"""Drug records: one by id, or a filtered page.
 
-from db import NotFound, loads
+Records come parsed from the dataset's vocabulary (each body is parsed once per process and
+dataset version, then shared: callers must not change them).
+"""
+
+from db import NotFound
 from db.suggest import suggest
+from db.vocabulary import vocabulary
 
 FILTERS = {
     "drug_class": "drug_class = :drug_class",
@@ -14,18 +19,16 @@ FILTERS = {
 
 def get_drug(conn, drug_id):
     """Return one drug record; raise NotFound with suggestions for an unknown id."""
-    row = conn.execute("SELECT body FROM drugs WHERE id = ?", (drug_id,)).fetchone()
-    if row is None:
+    record = vocabulary(conn).records.get(drug_id)
+    if record is None:
         raise NotFound(f"No drug has the id `{drug_id}`.", suggestions=suggest(conn, drug_id))
-    return loads(row["body"])
+    return record
 
 
 def get_drugs(conn, drug_ids):
-    """Return the records for drug_ids, in the order given."""
-    marks = ",".join("?" * len(drug_ids))
-    rows = conn.execute(f"SELECT id, body FROM drugs WHERE id IN ({marks})", list(drug_ids))
-    found = {row["id"]: loads(row["body"]) for row in rows}
-    return [found[d] for d in drug_ids if d in found]
+    """Return the records for drug_ids, in the order given (unknown ids are left out)."""
+    records = vocabulary(conn).records
+    return [records[d] for d in drug_ids if d in records]
 
 
 def list_drugs(conn, *, limit, offset, ids=None, **filters):
@@ -41,8 +44,8 @@ def list_drugs(conn, *, limit, offset, ids=None, **filters):
     # Filters come only from the FILTERS table above; values are always bound parameters.
     total = conn.execute(f"SELECT count(*) FROM drugs {clause}", params).fetchone()[0]
     rows = conn.execute(
-        f"SELECT body FROM drugs {clause} ORDER BY risk_rank DESC, id LIMIT :limit OFFSET :offset",
+        f"SELECT id FROM drugs {clause} ORDER BY risk_rank DESC, id LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
-    items = [loads(row["body"]) for row in rows]
+    items = get_drugs(conn, [row[0] for row in rows])
     return {"items": items, "total": total, "limit": limit, "offset": offset}

@@ -8,9 +8,8 @@ same fuzzy scan (it runs once per lookup). Every step but the dictionary check i
 
 from db import NotCovered, NotFound
 from db.drugs import get_drug, get_drugs
-from db.names import TYPE_ORDER
 from db.suggest import SUGGEST_CUTOFF, best_per_drug, by_score, preferred
-from db.text import form_routes, normalize, squash, strip_dose, strip_salts
+from db.text import form_routes, normalize, strip_dose, strip_salts
 from db.uncovered import recognize, uncovered_code
 from db.vocabulary import vocabulary
 
@@ -19,6 +18,7 @@ TEXT_SCORE = 0.9  # a covered name found inside a longer string
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) a misspelling needs before we answer with it
 AMBIGUITY_MARGIN = 0.03  # two drugs this close in score are reported as ambiguous, not guessed
 MAX_LOOKUP = 200  # characters of a name examined (the contract's bound)
+MAX_CONTAINS = 4  # drugs one combination product may name (none holds more covered drugs)
 REASONS = {
     "not_in_knowledge_base": "{name} is a medicine ossa does not cover yet: it has no bone and "
                              "joint record.",
@@ -54,11 +54,12 @@ class _Lookup:
         return ranked, None
 
     def normalized(self):
-        rows = preferred(self.vocab.keyed(normalize(strip_salts(self.name)), squash(self.name)))
+        rows = preferred(self.vocab.keyed(normalize(strip_salts(self.name)),
+                                          self.norm.replace(" ", "")))
         return best_per_drug((row, NORMALIZED_SCORE) for row in rows), None
 
     def free_text(self):
-        found = self.vocab.matcher.find(self.name)
+        found = self.vocab.matcher.find(self.name, self.norm)
         if found:
             rows = [{"name": self._stored_name(phrase, drug_id), "name_type": "text",
                      "drug_id": drug_id} for drug_id, phrase in found]
@@ -153,7 +154,7 @@ def _answer(conn, look, ranked, contains):
     match = {"type": _match_type(row), "matched_name": row["name"], "score": round(score, 3),
              "ambiguous": ambiguous}
     if contains and len(contains) > 1:
-        match["contains"] = contains
+        match["contains"] = contains[:MAX_CONTAINS]
     return {"query": look.name, "match": match, "drug": get_drug(conn, row["drug_id"]),
             "alternatives": [_alternative(conn, r, s) for r, s in rest[:5]]}
 

@@ -20,7 +20,11 @@ class DrugMatcher:
             if len(norm) >= MIN_PHRASE:
                 self.owner.setdefault(norm, set()).add(drug_id)
                 self.names_of.setdefault(drug_id, set()).add(norm)
-        self.longest = max((len(p.split()) for p in self.owner), default=1)
+        # the first word of every name, with the most words a name starting with it has
+        self.starts = {}
+        for phrase in self.owner:
+            words = phrase.split()
+            self.starts[words[0]] = max(self.starts.get(words[0], 0), len(words))
         self.exclusions = exclusions
 
     def phrases(self, norm):
@@ -28,7 +32,7 @@ class DrugMatcher:
         words = norm.split()[:MAX_WORDS]
         found, i = [], 0
         while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
+            for n in range(min(self.starts.get(words[i], 0), len(words) - i), 0, -1):
                 phrase = " ".join(words[i:i + n])
                 if phrase in self.owner:
                     found.append(phrase)
@@ -38,9 +42,9 @@ class DrugMatcher:
                 i += 1
         return found
 
-    def find(self, text):
+    def find(self, text, norm=None):
         """Return [(drug_id, phrase)] for every covered drug named in text, in order."""
-        norm = normalize(text)
+        norm = normalize(text) if norm is None else norm
         words = set(norm.split())
         found = []
         for phrase in self.phrases(norm):

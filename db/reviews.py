@@ -19,7 +19,7 @@ SEVERITIES = ("minor", "moderate", "major")
 # measured), a code lookup 0.25. A /v1/reviews list (at most 100 entries, one query each) stays
 # far below; a CDS call whose orders offer many codings and texts that match nothing can reach
 # it, and is refused (422) rather than allowed to buy seconds of CPU.
-MAX_WORK = 400
+MAX_WORK = 300
 
 
 class Budget:

@@ -110,9 +110,13 @@ def _write(conn, mapped, release):
 
 def _stamp(conn, release):
     """Record the import and give the data a new version (so ETags change with it)."""
-    fingerprint = hashlib.sha256()
-    for row in conn.execute("SELECT code, drug_id FROM codes ORDER BY code, drug_id"):
-        fingerprint.update(f"{row[0]}:{row[1]}\n".encode())
+    # Everything the import changes that answers show: codes with their term types and
+    # releases, and names; a newer release of the same codes still makes a new version.
+    fingerprint = hashlib.sha256(release.encode())
+    for table, columns in (("codes", "code, drug_id, tty, name, release"),
+                           ("names", "norm, drug_id, name_type")):
+        for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}"):
+            fingerprint.update(("\t".join(str(v) for v in row) + "\n").encode())
     base = conn.execute("SELECT value FROM dataset WHERE key = 'version'").fetchone()[0]
     version = f"{base.split('+')[0]}+rx{fingerprint.hexdigest()[:8]}"
     conn.executemany("INSERT OR REPLACE INTO dataset (key, value) VALUES (?, ?)",

@@ -43,6 +43,8 @@ _NUMBER = re.compile(r"^[0-9]+([.,][0-9]+)?([a-z]+)?$")
 
 def normalize(text):
     """Fold case, accents, marks (®, ™) and punctuation; collapse spaces."""
+    if text.isascii():  # the common case: nothing to decompose
+        return _NOT_WORD.sub(" ", text.lower()).strip()
     text = unicodedata.normalize("NFKD", text.translate(_MARKS).casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", text).strip()

@@ -32,6 +32,7 @@ class Vocabulary:
         self.matcher = DrugMatcher([(r["norm"], r["drug_id"]) for r in rows
                                     if r["name_type"] in PHRASE_TYPES], exclusions)
         self.routes = {drug_id: set(body["routes"]) for drug_id, body in records.items()}
+        self.records = records  # every drug record, parsed once: shared, never to be changed
         self.choices = [row["norm"] for row in rows]
         self.longest = max((len(c) for c in self.choices), default=0)
 
@@ -71,9 +72,11 @@ def vocabulary(conn):
 
 
 def _build(conn):
-    rows = [dict(r) for r in conn.execute(
+    cursor = conn.execute(
         "SELECT n.name, n.norm, n.squash, n.drug_id, n.name_type, d.generic_name FROM names n"
-        " JOIN drugs d ON d.id = n.drug_id WHERE n.name_type != 'product' ORDER BY n.id")]
+        " JOIN drugs d ON d.id = n.drug_id WHERE n.name_type != 'product' ORDER BY n.id")
+    columns = [c[0] for c in cursor.description]  # any connection, with or without Row
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor]
     records = {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, body FROM drugs")}
     return Vocabulary(rows, records)
 

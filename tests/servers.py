@@ -64,23 +64,58 @@ def gunicorn(database, workers=2, **env):
 
 
 @contextmanager
-def redis_server():
-    """Run a throwaway redis-server on 127.0.0.1; yield its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is not installed: run `make test`, which installs it")
+def serve(database, **env):
+    """Run the stack `make run` runs (serving/run.py: nginx, when installed, then gunicorn);
+    yield its base URL."""
     port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    environ = {**os.environ, "OSSA_DATABASE": str(database), "PORT": str(port),
+               **{f"OSSA_{k.upper()}": str(v) for k, v in env.items()}}
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([BIN / "python", "-m", "serving.run"], cwd=ROOT, env=environ,
+                            stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        _wait(f"{url}/healthz", proc, log, "serving.run")
+        yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=40)
+        log.close()
+
+
+class RedisServer:
+    """A throwaway redis-server on 127.0.0.1 that a test can stop and start again."""
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            raise RuntimeError("redis-server is not installed: run `make test`, which installs "
+                               "it")
+        self.port, self.proc = free_port(), None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@contextmanager
+def redis_server():
+    """Run a throwaway redis-server on 127.0.0.1; yield its URL."""
+    server = RedisServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -8,51 +8,21 @@ import logging
 import tempfile
 import time
 import uuid
+import warnings
 from pathlib import Path
 
-import jwt
 import pytest
 import schemathesis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from hypothesis import HealthCheck, settings
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from api import create_app
 from api.cds.auth import ConfigError
 from db import ROOT
 from db.build import build
 from tests.conftest import assert_outcome
-
-ISSUER = "https://ehr.example.org"
-PUBLIC = "https://ossa.example.org"
-SIGN = "/cds-services/ossa-order-sign"
-KEYS = {"ec-1": ec.generate_private_key(ec.SECP384R1()),
-        "rsa-1": rsa.generate_private_key(public_exponent=65537, key_size=2048)}
-STRANGER = ec.generate_private_key(ec.SECP384R1())  # a valid key the server does not know
-P256 = ec.generate_private_key(ec.SECP256R1())
-
-
-def write_jwks(path, keys=KEYS):
-    """Write the public halves of keys as a JWK Set, the way an EHR publishes them."""
-    jwks = []
-    for kid, key in keys.items():
-        tool = ECAlgorithm if isinstance(key, ec.EllipticCurvePrivateKey) else RSAAlgorithm
-        jwks.append({**tool.to_jwk(key.public_key(), as_dict=True), "kid": kid, "use": "sig"})
-    path.write_text(json.dumps({"keys": jwks}))
-    return path
-
-
-def mint(path=SIGN, *, alg="ES384", kid="ec-1", key=None, drop=(), **claims):
-    """Return a token as a CDS client makes it; claims override or `drop` remove defaults."""
-    now = int(time.time())
-    body = {"iss": ISSUER, "sub": "client-1", "aud": PUBLIC + path, "iat": now,
-            "exp": now + 300, "jti": str(uuid.uuid4()), **claims}
-    for name in drop:
-        del body[name]
-    key = key or KEYS["ec-1" if alg.startswith("ES") else "rsa-1"]
-    headers = {"typ": "JWT", **({"kid": kid} if kid else {})}
-    return jwt.encode(body, key, algorithm=alg, headers=headers)
+from tests.tokens import ISSUER, KEYS, P256, PUBLIC, SIGN, STRANGER, mint, write_jwks
 
 
 def _b64(data):
@@ -118,6 +88,9 @@ REJECTED = {
     "unknown kid": lambda: mint(kid="ec-9"),
     "exp beyond any clock": lambda: mint(exp=10**400),
     "signed by an unknown key": lambda: mint(key=STRANGER),
+    "lives longer than 5 minutes": lambda: mint(exp=int(time.time()) + 3 * 365 * 86400),
+    "exp - iat just over 5 minutes": lambda: mint(iat=int(time.time()) - 1,
+                                                  exp=int(time.time()) + 300),
 }
 
 
@@ -139,6 +112,65 @@ def test_a_valid_token_passes(secured, token):
     response = order_sign(secured, token())
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["cards"][0]["links"][0]["url"] == f"{PUBLIC}/v1/drugs/letrozole"
+
+
+def test_a_1024_bit_rsa_key_is_not_trusted(database, settings_for, tmp_path):
+    weak = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    path = write_jwks(tmp_path / "weak.json", {"rsa-weak": weak})
+    with pytest.raises(ConfigError, match="RSA key of 2048 bits"):
+        create_app({"DATABASE": str(database), **settings_for, "CDS_JWKS_FILE": str(path)})
+    both = write_jwks(tmp_path / "both.json", {**KEYS, "rsa-weak": weak})
+    client = create_app({"DATABASE": str(database), **settings_for,
+                         "CDS_JWKS_FILE": str(both)}).test_client()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyJWT warns when it signs with the weak key
+        weak_token = mint(alg="RS384", kid="rsa-weak", key=weak)
+    assert_outcome(order_sign(client, weak_token), 401)
+    assert order_sign(client, mint()).status_code == 200
+
+
+def test_a_kid_matches_the_only_key_of_a_set_whose_key_has_none(make_app, settings_for,
+                                                              tmp_path):
+    lone = write_jwks(tmp_path / "lone.json", {"ec-1": KEYS["ec-1"]})
+    document = json.loads(lone.read_text())
+    del document["keys"][0]["kid"]
+    lone.write_text(json.dumps(document))
+    client = make_app(**{**settings_for, "CDS_JWKS_FILE": str(lone)}).test_client()
+    assert order_sign(client, mint(kid="ehr-key-2026")).status_code == 200
+
+
+def test_a_rotated_key_set_is_read_without_a_restart(make_app, settings_for, tmp_path,
+                                                   monkeypatch):
+    import api.cds.auth
+
+    monkeypatch.setattr(api.cds.auth, "JWKS_RECHECK", 0)
+    client = make_app(**settings_for).test_client()
+    new_key = ec.generate_private_key(ec.SECP384R1())
+    assert_outcome(order_sign(client, mint(kid="ec-2", key=new_key)), 401)
+    write_jwks(Path(settings_for["CDS_JWKS_FILE"]), {"ec-2": new_key})  # the EHR rotates
+    assert order_sign(client, mint(kid="ec-2", key=new_key)).status_code == 200
+    assert_outcome(order_sign(client, mint()), 401)  # the retired key no longer works
+
+
+def test_a_failing_token_store_is_503_with_retry_after(make_app, settings_for, tmp_path):
+    state = tmp_path / "state.db"
+    client = make_app(**{**settings_for, "STATE_FILE": str(state)}).test_client()
+    assert order_sign(client, mint()).status_code == 200
+    state.unlink()
+    state.mkdir()  # the file is gone and its path cannot be opened as a database
+    broken = make_app(**{**settings_for, "STATE_FILE": str(state)}).test_client()
+    response = order_sign(broken, mint())
+    body = assert_outcome(response, 503)
+    assert body["issue"][0]["code"] == "transient"
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_redis_token_ids_are_hashed_and_expire():
+    from db.state import token_key
+
+    key = token_key("https://ehr.example.org:8443/a", "b:c")
+    assert key != token_key("https://ehr.example.org:8443/a:b", "c")  # no separator collisions
+    assert len(key) == 64 and ":" not in key
 
 
 def test_a_replayed_jti_is_401_in_every_worker(make_app, settings_for):

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from api import create_app
-from db import DatabaseError
+from db import ROOT, DatabaseError
 from db.build import dataset_version
 
 
@@ -25,7 +25,10 @@ def test_build_reports_progress_and_is_skipped_when_current(tmp_path):
 def test_upgrade_then_load_builds_the_same_data_in_place(tmp_path, database):
     path = tmp_path / "inplace.db"
     runner = create_app({"DATABASE": str(path), "CHECK_DATABASE": False}).test_cli_runner()
-    assert "0 migration" not in runner.invoke(args=["db", "upgrade"]).output
+    migrations = sorted(p.name for p in (ROOT / "migrations").glob("[0-9]*.sql"))
+    upgraded = runner.invoke(args=["db", "upgrade"]).output
+    assert f"{len(migrations)} migration(s) applied" in upgraded
+    assert all(f"applying migration {name}" in upgraded for name in migrations)
     assert runner.invoke(args=["db", "load"]).exit_code == 0
     assert runner.invoke(args=["db", "check"]).exit_code == 0
     count = "SELECT count(*) FROM names"

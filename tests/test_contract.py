@@ -51,6 +51,9 @@ def test_every_operation_is_documented_with_a_summary_and_errors():
         envelope = ("application/json", "OperationOutcome") if path.startswith("/cds-services") \
             else ("application/problem+json", "Problem")
         for code, response in responses.items():
+            if code == "414":  # refused before routing (the path is not read): problem+json
+                assert response["$ref"].endswith("/UriTooLong"), (path, code)
+                continue
             if code.startswith(("4", "5")) or code == "default":
                 ref = response["$ref"].rsplit("/", 1)[1]
                 content = SPEC["components"]["responses"][ref]["content"]
@@ -91,7 +94,8 @@ def _resolve(node):
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_examples_are_the_live_answers_to_their_requests(client, name):
+def test_docs_examples_are_still_the_live_answers_to_their_requests(client, name):
+    """A docs check, not a behaviour test: the examples are snapshots of the live answers."""
     example = SPEC["components"]["examples"][name]
     response = client.get(example["x-request"])
     assert response.get_json() == example["value"], (
@@ -124,7 +128,8 @@ def public_client(database):
 
 
 @pytest.mark.parametrize(("path", "name"), POST_EXAMPLES)
-def test_post_examples_are_the_live_answers_to_their_requests(public_client, path, name):
+def test_docs_post_examples_are_still_the_live_answers(public_client, path, name):
+    """A docs check: the POST examples are snapshots of the live answers."""
     op = SPEC["paths"][path]["post"]
     sent = op["requestBody"]["content"]["application/json"]["examples"][name]["value"]
     answer = op["responses"]["200"]["content"]["application/json"]["examples"][name]

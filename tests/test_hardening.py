@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
 
 from api import create_app
 from api.profiles import UnsafeConfiguration
@@ -87,18 +89,34 @@ def test_over_the_limit_is_429_problem_json_with_retry_after(database):
     assert response.headers["RateLimit-Remaining"] == "0"
 
 
+def _safe_production(database, tmp_path):
+    """Return settings a production deployment can start with (a real key, every check on)."""
+    key = ec.generate_private_key(ec.SECP384R1())
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [{**ECAlgorithm.to_jwk(key.public_key(), as_dict=True),
+                                          "kid": "ehr-1"}]}))
+    return {"DATABASE": str(database), "PROFILE": "production", "CDS_JWT_REQUIRED": True,
+            "CDS_JWKS_FILE": str(jwks), "CDS_ISSUERS": "https://ehr.example",
+            "PUBLIC_URL": "https://ossa.example", "STATE_FILE": str(tmp_path / "state.db"),
+            "CDS_FHIR_SERVERS": "https://ehr.example/fhir"}
+
+
+def test_the_production_baseline_starts(database, tmp_path):
+    """The baseline of the refusals below is itself a valid setup: each one refuses for its
+    own change, not because something else in the baseline was already wrong."""
+    app = create_app(_safe_production(database, tmp_path))
+    assert app.test_client().get("/healthz").status_code == 200
+
+
 @pytest.mark.parametrize(("config", "problem"), [
     ({"DEBUG": True}, "OSSA_DEBUG"),
     ({"CDS_JWT_REQUIRED": False}, "OSSA_CDS_JWT_REQUIRED is off"),
     ({"RATELIMIT_DEFAULT": "5 per minute"}, "without OSSA_REDIS_URL"),
+    ({"CDS_FHIR_SERVERS": "*"}, "OSSA_CDS_FHIR_SERVERS"),
 ])
 def test_the_production_profile_refuses_unsafe_settings(database, tmp_path, config, problem):
-    jwks = tmp_path / "jwks.json"
-    jwks.write_text('{"keys": []}')
-    safe = {"DATABASE": str(database), "PROFILE": "production", "CDS_JWT_REQUIRED": True,
-            "CDS_JWKS_FILE": str(jwks), "PUBLIC_URL": "https://ossa.example"}
     with pytest.raises(UnsafeConfiguration, match=problem) as info:
-        create_app({**safe, **config})
+        create_app({**_safe_production(database, tmp_path), **config})
     assert "OSSA_ALLOW_UNSAFE" in str(info.value)
 
 

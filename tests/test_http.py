@@ -5,8 +5,6 @@ import json
 import pytest
 import yaml
 
-from api import database
-from api.http import cache
 from db import ROOT
 from tests.conftest import assert_problem
 
@@ -42,15 +40,86 @@ def test_data_responses_are_publicly_cacheable_and_compact_json(client):
     assert json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")).encode() == data
 
 
-def test_answers_are_cached_as_finished_bytes_and_served_identically(app, client):
-    url = "/v1/lookup?name=Femara"
-    first = client.get(url)
-    with app.app_context():
-        key = f"{database.version()}:{url}"
-        assert cache.get(key) == (first.get_data(), first.headers["ETag"].strip('"'))
-    second = client.get(url)
+def _counting(monkeypatch, module, name):
+    """Count the calls a view makes to one data function."""
+    calls, real = [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_cached_answer_is_served_without_running_the_view_again(client, monkeypatch):
+    import api.lookup
+
+    calls = _counting(monkeypatch, api.lookup, "lookup_name")
+    first, second = client.get("/v1/lookup?name=Femara"), client.get("/v1/lookup?name=Femara")
+    assert len(calls) == 1
     assert first.get_data() == second.get_data()
     assert first.headers["ETag"] == second.headers["ETag"]
+
+
+def test_unknown_query_parameters_make_no_new_cache_entries(client, monkeypatch):
+    import api.drugs
+
+    calls = _counting(monkeypatch, api.drugs, "fetch_drugs")
+    for url in ("/v1/drugs?limit=5", "/v1/drugs?limit=5&x=1", "/v1/drugs?limit=5&x=2&y=3",
+                "/v1/drugs?limit=005", "/v1/drugs?x=9&limit=5"):
+        assert client.get(url).status_code == 200
+    assert len(calls) == 1  # the known parameters, normalized, are the whole key
+
+
+def test_the_cache_keeps_recent_answers_when_it_prunes(make_app, monkeypatch):
+    import api.drugs
+
+    client = make_app(CACHE_THRESHOLD=4).test_client()
+    calls = _counting(monkeypatch, api.drugs, "fetch_drug")
+    for drug_id in ("anastrozole", "letrozole", "exemestane", "tamoxifen", "goserelin",
+                    "paclitaxel"):
+        client.get(f"/v1/drugs/{drug_id}")
+    before = len(calls)
+    client.get("/v1/drugs/goserelin")  # pruning drops the oldest, not every entry
+    assert len(calls) == before
+
+
+def test_a_new_code_version_changes_etags_and_keys(client, monkeypatch):
+    import api.http
+
+    url = "/v1/drugs/anastrozole"
+    before = client.get(url)
+    monkeypatch.setattr(api.http, "CODE_VERSION", "a-new-deploy")
+    after = client.get(url)
+    assert after.get_data() == before.get_data()
+    assert after.headers["ETag"] != before.headers["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/v1/drugs/anastrozole", "/healthz", "/docs"])
+def test_a_weak_etag_sent_back_still_revalidates(client, url):
+    etag = client.get(url).headers["ETag"]
+    for sent in (f"W/{etag}", f'"other", W/{etag}', "*"):
+        response = client.get(url, headers={"If-None-Match": sent})
+        assert response.status_code == 304, sent
+        assert response.headers["ETag"] == etag
+
+
+def test_with_any_origin_allowed_answers_never_vary_by_origin(client):
+    plain = client.get("/v1/drugs/anastrozole")
+    browser = client.get("/v1/drugs/anastrozole", headers={"Origin": "https://app.example"})
+    for response in (plain, browser):
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "Origin" not in response.headers.get("Vary", "")
+
+
+def test_with_listed_origins_every_answer_says_it_varies_by_origin(make_app):
+    client = make_app(CORS_ORIGINS="https://app.example").test_client()
+    plain = client.get("/v1/drugs/anastrozole")
+    allowed = client.get("/v1/drugs/anastrozole", headers={"Origin": "https://app.example"})
+    assert "Origin" in plain.headers["Vary"] and "Origin" in allowed.headers["Vary"]
+    assert "Access-Control-Allow-Origin" not in plain.headers
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
 
 
 def test_unknown_route_is_problem_json(client):

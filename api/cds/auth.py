@@ -1,5 +1,6 @@
 """CDS Hooks security: verify the client's JWT (keys, issuer, audience, lifetime, replay)."""
 
+import base64
 import json
 import os
 import threading
@@ -8,7 +9,6 @@ from functools import wraps
 from pathlib import Path
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
@@ -61,14 +61,23 @@ def load_keys(path):
         algorithm = KEY_ALGORITHM.get((kty, crv if kty == "EC" else None))
         if not algorithm or jwk.get("alg", algorithm) != algorithm:
             continue
-        key = jwt.PyJWK(jwk, algorithm)
-        if isinstance(key.key, rsa.RSAPublicKey) and key.key.key_size < MIN_RSA_BITS:
+        if kty == "RSA" and _modulus_bits(jwk) < MIN_RSA_BITS:
             continue  # too weak to trust, whatever the file says
-        keys.append(key)
+        keys.append(jwt.PyJWK(jwk, algorithm))
     if not keys:
         raise ConfigError(f"OSSA_CDS_JWKS_FILE {path} holds no EC P-384 key or RSA key of "
                           f"{MIN_RSA_BITS} bits or more")
     return keys
+
+
+def _modulus_bits(jwk):
+    """Return the size of an RSA JWK's modulus in bits (0 when it cannot be read)."""
+    try:
+        n = jwk["n"]
+        return int.from_bytes(base64.urlsafe_b64decode(n + "=" * (-len(n) % 4)), "big"
+                              ).bit_length()
+    except (KeyError, TypeError, ValueError):
+        return 0
 
 
 class KeySet:

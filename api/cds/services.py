@@ -38,7 +38,7 @@ def init_app(app):
 
 
 @bp.get("")
-@cached
+@cached()
 def discovery():
     """List the CDS services and the prefetch each can use (no token: no patient data)."""
     return json_response(discovery_schema.dump(
