@@ -32,10 +32,18 @@ services:  ## Install redis-server and nginx for the tests when missing (Debian/
 lint: $(BIN)/.installed  ## Run ruff
 	$(BIN)/ruff check .
 
-lint-contract:  ## Lint openapi.yaml with Redocly's recommended rules (needs Node.js)
-	npx --yes @redocly/cli@2 lint openapi.yaml
+# Contract linters, pinned, installed once into var/contract-lint from the npm registry.
+LINTERS := var/contract-lint/node_modules/.bin
+$(LINTERS)/spectral:
+	@echo "installing @redocly/cli 2.77.0, @stoplight/spectral-cli 6.16.3 and the OWASP ruleset 2.0.1"
+	npm install --silent --no-audit --no-fund --no-save --prefix var/contract-lint \
+		@redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3 @stoplight/spectral-owasp-ruleset@2.0.1
 
-test: db lint services audit  ## Lint and audit the content, then run the whole test suite
+lint-contract: $(LINTERS)/spectral  ## Lint openapi.yaml: Redocly's rules, then Spectral with OWASP's (needs Node.js)
+	$(LINTERS)/redocly lint openapi.yaml
+	$(LINTERS)/spectral lint -r .spectral.yaml --fail-severity error --display-only-failures openapi.yaml
+
+test: db lint lint-contract services audit  ## Lint code, contract and content, then run every test
 	$(BIN)/python -m pytest
 
 audit: $(BIN)/.installed  ## Check every claim's citation and the readability of patient text

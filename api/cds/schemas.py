@@ -31,18 +31,22 @@ class FhirAuthorizationSchema(Lenient):
     """The bearer token the EHR grants for reading its FHIR server (CDS Hooks 2.0.1)."""
 
     access_token = Str(required=True, validate=validate.Length(min=1, max=8192))
-    token_type = Str()
+    token_type = Str(validate=validate.Length(max=64))
     expires_in = JsonInteger(validate=validate.Range(min=0, max=2147483647))
-    scope = Str()
-    subject = Str()
+    scope = Str(validate=validate.Length(max=2000))
+    subject = Str(validate=validate.Length(max=512))
+
+
+def Id():  # noqa: N802 - reads like a field class
+    return Str(validate=validate.Length(max=512))
 
 
 class ContextSchema(Lenient):
-    userId, patientId, encounterId = Str(), Str(), Str()  # noqa: N815 - CDS Hooks names
+    userId, patientId, encounterId = Id(), Id(), Id()  # noqa: N815 - CDS Hooks names
 
 
 class OrderSelectContextSchema(ContextSchema):
-    selections = fields.List(Str())
+    selections = fields.List(Id(), validate=validate.Length(max=50))
     draftOrders = Raw(allow_none=True)  # noqa: N815
 
 
@@ -69,8 +73,9 @@ def hook_request_schema(hook, context_schema):
 class FeedbackItemSchema(Lenient):
     card = Str(required=True, validate=validate.Regexp(UUID))
     outcome = Str(required=True, validate=validate.OneOf(("accepted", "overridden")))
-    outcomeTimestamp = Str(required=True, validate=validate.Regexp(TIMESTAMP))  # noqa: N815
-    acceptedSuggestions = fields.List(fields.Dict())  # noqa: N815
+    outcomeTimestamp = Str(required=True, validate=[  # noqa: N815
+        validate.Length(max=40), validate.Regexp(TIMESTAMP)])
+    acceptedSuggestions = fields.List(fields.Dict(), validate=validate.Length(max=20))  # noqa: N815
     overrideReason = fields.Dict()  # noqa: N815
 
 
