@@ -24,7 +24,8 @@ class NotCovered(NotFound):
 
     `recognized` says what was recognised: {name, rxcui, reason, covered_form}, where reason is
     `not_in_knowledge_base`, `local_form` (eye, ear or skin use of a systemic medicine),
-    `other_product` (another medicine sharing the ingredient) or `route_not_covered`.
+    `other_product` (another medicine sharing the ingredient), `route_not_covered` or
+    `unverified_name` (a dictionary name of a covered medicine that ossa has not checked).
     """
 
     def __init__(self, message, *, recognized):

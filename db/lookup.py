@@ -3,7 +3,9 @@
 Steps, first answer wins: exact name -> normalized name (salt words, biosimilar suffix, spacing)
 -> free text (names found inside an EHR or prescription string) -> a recognised medicine with
 no record (`not_covered`) -> fuzzy (edit similarity) -> not found, with suggestions from the
-same fuzzy scan (it runs once per lookup). Every step but the dictionary check is in memory.
+same fuzzy scan (it runs once per lookup). A dictionary spelling of a covered medicine that
+ossa has not checked ("letrozol", "Genox") answers by fuzzy match when that finds the same
+drug, and otherwise points at the record (`not_covered`, reason `unverified_name`). Every step but the dictionary check is in memory.
 """
 
 from db import NotCovered, NotFound
@@ -27,6 +29,10 @@ REASONS = {
     "other_product": "{name} is another product that shares its ingredient with {drug}; "
                      "ossa's {drug} record does not cover it.",
     "route_not_covered": "{name}: ossa's {drug} record covers only its {routes} form.",
+    "unverified_name": "{name} is listed in ossa's drug-name dictionary as {drug}, but it is not "
+                       "a name ossa has checked against its {drug} record (it may be a brand "
+                       "sold elsewhere, a translation or another form): look up {drug} if "
+                       "that is the medicine and form meant.",
 }
 
 
@@ -97,18 +103,20 @@ def lookup_name(conn, name, *, suggest=True):
             ranked, contains = step()
             if ranked:
                 return _answer(conn, look, ranked, contains)
-        _raise_if_recognized(conn, look)
-        ranked, contains = look.fuzzy()
-        if ranked:
+        found = recognize(conn, look.norm, look.core)
+        ranked, contains = look.fuzzy() if _may_fuzzy(found) else ([], None)
+        if ranked and (not found or ranked[0][0]["drug_id"] == found["covered_form"]):
             return _answer(conn, look, ranked, contains)
+        if found:
+            raise _not_covered(conn, look.name.strip(), found)
     raise NotFound(f"No drug matches the name `{name.strip()}`.",
                    suggestions=look.suggestions() if suggest and look.norm else [])
 
 
-def _raise_if_recognized(conn, look):
-    found = recognize(conn, look.norm, look.core)
-    if found:
-        raise _not_covered(conn, look.name.strip(), found)
+def _may_fuzzy(found):
+    """A recognised medicine without a record is never answered with a look-alike drug; an
+    unchecked dictionary spelling of a covered one may still be a misspelling of it."""
+    return not found or found["reason"] == "unverified_name"
 
 
 def _not_covered(conn, name, found):

@@ -29,6 +29,7 @@ def table_rows(content, version):
     # Concepts with a scope are other products (local forms …): not covered, see db.uncovered.
     covered = [c for c in content.concepts if not c.get("scope")]
     bodies = [_drug_body(d, classes, strategies, sources, drugs, pairs) for d in content.drugs]
+    names = _name_rows(content.drugs, content.abbreviations, covered)
     return {
         "dataset": _dataset_rows(content, version),
         "sources": [_source_row(s) for s in sources.values()],
@@ -36,9 +37,10 @@ def table_rows(content, version):
                          for body in bodies for s in body["sources"]],
         "classes": [_class_row(c, content.drugs, sources) for c in content.classes],
         "drugs": [_drug_row(body) for body in bodies],
-        "names": _name_rows(content.drugs, content.abbreviations, covered),
+        "names": names,
         "codes": _code_rows(content.drugs, covered),
-        "uncovered": uncovered_rows(content.concepts, drug_ids_by_name(content.drugs)),
+        "uncovered": uncovered_rows(content.concepts, drug_ids_by_name(content.drugs),
+                                    _single_drug_names(names)),
         "management": [_management_row(strategies[m["id"]], sources, drugs)
                        for m in content.management],
         "guidance": [{"id": g["id"], "body": dumps(_expand_sources(_cited(g), sources))}
@@ -223,6 +225,15 @@ def _name_rows(drugs, abbreviations, concepts):
         row = name_row(name, drug_id, name_type)
         rows.setdefault((row["norm"], drug_id, name_type), row)
     return list(rows.values())
+
+
+def _single_drug_names(names):
+    """Map each normalized brand, generic or synonym that names one drug only to that drug."""
+    drugs = {}
+    for row in names:
+        if row["name_type"] in ("generic", "brand", "synonym", "id"):
+            drugs.setdefault(row["norm"], set()).add(row["drug_id"])
+    return {norm: ids.pop() for norm, ids in drugs.items() if len(ids) == 1}
 
 
 def drug_ids_by_name(drugs):

@@ -7,6 +7,10 @@ Two kinds of rows go into the `uncovered` table at build time:
 - RxNorm concepts of covered ingredients that are other products (`scope` in
   rxnorm_concepts.csv): eye, ear and skin forms of a systemic medicine (`local_form`) and other
   medicines sharing an ingredient code (`other_product`), by code and by name.
+A dictionary spelling of a medicine ossa does cover (a translation such as "tamoxifeno", a
+brand sold elsewhere such as "Genox", a chemical name) is `unverified_name`: ossa has not
+checked that name against its record, so it points at the record instead of answering with it
+(a close misspelling still resolves by fuzzy match first, see db.lookup).
 docs/name-resolution.md has the measurements behind the choice of dictionary.
 """
 
@@ -37,8 +41,12 @@ def _dictionary():
         return pickle.load(fh)  # noqa: S301 - data shipped inside a pinned, trusted wheel
 
 
-def uncovered_rows(concepts, by_name):
-    """Return the `uncovered` rows: scoped RxNorm concepts first, then the dictionary."""
+def uncovered_rows(concepts, by_name, covered_names):
+    """Return the `uncovered` rows: scoped RxNorm concepts first, then the dictionary.
+
+    by_name maps a normalized generic name or synonym to its drug id; covered_names maps
+    every normalized name ossa answers for (brands too) to its drug id.
+    """
     rows = {}
     for concept in concepts:
         reason = SCOPES.get(concept.get("scope") or "")
@@ -54,9 +62,12 @@ def uncovered_rows(concepts, by_name):
     for variant, canonicals in _dictionary()["drug_variant_to_canonical"].items():
         key = normalize(variant)
         if key and canonicals:
+            canonical = normalize(canonicals[0])
+            drug_id = by_name.get(canonical) or covered_names.get(canonical)
             rows.setdefault(("name", key), {
                 "kind": "name", "key": key, "name": canonicals[0], "rxcui": None,
-                "reason": "not_in_knowledge_base", "covered_form": None})
+                "reason": "unverified_name" if drug_id else "not_in_knowledge_base",
+                "covered_form": drug_id})
     return list(rows.values())
 
 

@@ -42,9 +42,12 @@ def wait_for(port, proc, name, seconds=30):
     raise SystemExit(f"ossa: {name} did not start on port {port}")
 
 
-def gunicorn(bind, env):
+APP = "api:create_app()"
+
+
+def gunicorn(bind, env, app=APP):
     return subprocess.Popen([BIN / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--bind",
-                             bind, "api:create_app()"], cwd=ROOT, env=env)
+                             bind, app], cwd=ROOT, env=env)
 
 
 def nginx_config(port, upstream_port, run_dir):
@@ -58,7 +61,7 @@ def nginx_config(port, upstream_port, run_dir):
     return path
 
 
-def serve(port, proxy=True):
+def serve(port, proxy=True, app=APP):
     """Start the stack and wait; stop everything when one part exits or on a signal."""
     nginx = shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None)
@@ -67,7 +70,7 @@ def serve(port, proxy=True):
         if proxy:
             print("ossa: nginx is not installed (apt-get install nginx-light): serving with "
                   "gunicorn alone, which slow clients can hold up", file=sys.stderr)
-        procs = [gunicorn(f"127.0.0.1:{port}", env)]
+        procs = [gunicorn(f"127.0.0.1:{port}", env, app)]
         wait_for(port, procs[0], "gunicorn")
     else:
         upstream = free_port()
@@ -75,7 +78,7 @@ def serve(port, proxy=True):
         run_dir.mkdir(parents=True, exist_ok=True)
         # The client address and scheme come from nginx: trust exactly one proxy hop.
         env.setdefault("OSSA_TRUSTED_PROXIES", "1")
-        procs = [gunicorn(f"127.0.0.1:{upstream}", env)]
+        procs = [gunicorn(f"127.0.0.1:{upstream}", env, app)]
         wait_for(upstream, procs[0], "gunicorn")
         conf = nginx_config(port, upstream, run_dir)
         procs.append(subprocess.Popen([nginx, "-c", conf, "-p", run_dir,
@@ -113,8 +116,10 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     parser.add_argument("--no-proxy", action="store_true", default=os.environ.get(
         "OSSA_PROXY", "nginx") == "none", help="serve with gunicorn alone (OSSA_PROXY=none)")
+    parser.add_argument("--app", default=APP,
+                        help="the WSGI app to serve (`make bench` serves its ceiling this way)")
     args = parser.parse_args(argv)
-    return serve(args.port, proxy=not args.no_proxy)
+    return serve(args.port, proxy=not args.no_proxy, app=args.app)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 
 import csv
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from db.text import normalize
 from tests.conftest import assert_problem
 
 REFERENCE = list(csv.DictReader(
@@ -120,6 +122,39 @@ def test_a_recognised_medicine_without_a_record_is_not_covered(client, name):
     assert "suggestions" not in body  # never another drug for a recognised medicine
     assert body["recognized"]["reason"] == "not_in_knowledge_base"
     assert body["recognized"]["name"].lower() in {"metformin", "lisinopril", "atorvastatin"}
+
+
+@pytest.mark.parametrize(("name", "drug_id"), [("letrozol", "letrozole"),
+                                              ("tamoxifeno", "tamoxifen"),
+                                              ("acetominophen", "acetaminophen")])
+def test_dictionary_misspellings_of_covered_medicines_resolve_by_fuzzy_match(client, name,
+                                                                            drug_id):
+    body = lookup(client, name).get_json()
+    assert (body["drug"]["id"], body["match"]["type"]) == (drug_id, "fuzzy")
+
+
+@pytest.mark.parametrize(("name", "record"), [("Genox", "tamoxifen"), ("Nurofen", "ibuprofen"),
+                                              ("Efudix", "fluorouracil")])
+def test_unchecked_dictionary_names_of_covered_medicines_point_at_the_record(client, name,
+                                                                            record):
+    body = assert_problem(lookup(client, name), 404)
+    assert body["code"] == "not_covered" and "does not cover yet" not in body["detail"]
+    assert body["recognized"]["reason"] == "unverified_name"
+    assert body["recognized"]["covered_form"] == record
+    assert record in body["detail"]
+
+
+def test_no_covered_medicine_is_called_not_in_the_knowledge_base(database):
+    """The name dictionary knows 20,000 medicines; those ossa covers must never read as
+    uncovered, whatever spelling of theirs the dictionary lists."""
+    with sqlite3.connect(database) as conn:
+        covered = {norm for (norm,) in conn.execute(
+            "SELECT norm FROM names WHERE name_type IN ('generic', 'brand', 'synonym')")}
+        uncovered = conn.execute("SELECT key, name FROM uncovered"
+                                 " WHERE reason = 'not_in_knowledge_base'").fetchall()
+    assert len(uncovered) > 50_000
+    wrong = [(key, name) for key, name in uncovered if normalize(name) in covered]
+    assert not wrong
 
 
 @pytest.mark.parametrize(("name", "reason", "record"), [
