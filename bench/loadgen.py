@@ -47,7 +47,9 @@ def _lua_string(text):
 
 def _lua(requests):
     """Write a wrk script that sends requests in turn; return its path."""
-    lines = ["local requests = {"]
+    # Built in init(): only then has wrk set the Host header that wrk.format adds (nginx, as
+    # HTTP/1.1 requires, refuses a request without one).
+    lines = ["local requests", "init = function(args)", "requests = {"]
     for method, path, body in requests:
         if body is None:
             lines.append(f"  wrk.format({_lua_string(method)}, {_lua_string(path)}),")
@@ -55,7 +57,7 @@ def _lua(requests):
             lines.append(f"  wrk.format({_lua_string(method)}, {_lua_string(path)}, "
                          f'{{["Content-Type"] = "application/json"}}, '
                          f"{_lua_string(json.dumps(body))}),")
-    lines += ["}", "local i = 0",
+    lines += ["}", "end", "local i = 0",
               "request = function()", "  i = i % #requests + 1", "  return requests[i]", "end"]
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write("\n".join(lines) + "\n")

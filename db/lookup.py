@@ -5,7 +5,8 @@ Steps, first answer wins: exact name -> normalized name (salt words, biosimilar 
 no record (`not_covered`) -> fuzzy (edit similarity) -> not found, with suggestions from the
 same fuzzy scan (it runs once per lookup). A dictionary spelling of a covered medicine that
 ossa has not checked ("letrozol", "Genox") answers by fuzzy match when that finds the same
-drug, and otherwise points at the record (`not_covered`, reason `unverified_name`). Every step but the dictionary check is in memory.
+drug, and otherwise points at the record (`not_covered`, reason `unverified_name`). Every
+step but the dictionary check is in memory.
 """
 
 from db import NotCovered, NotFound

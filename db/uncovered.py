@@ -73,7 +73,7 @@ def uncovered_rows(concepts, by_name, covered_names):
 
 def recognize(conn, *norms):
     """Return the first `uncovered` name row among norms, or None."""
-    for norm in norms:
+    for norm in dict.fromkeys(norms):  # each distinct key once: a name's core is often itself
         if norm:
             row = conn.execute("SELECT name, rxcui, reason, covered_form FROM uncovered"
                                " WHERE kind = 'name' AND key = ?", (norm,)).fetchone()

@@ -72,6 +72,19 @@ def test_unknown_query_parameters_make_no_new_cache_entries(client, monkeypatch)
     assert len(calls) == 1  # the known parameters, normalized, are the whole key
 
 
+def test_the_same_query_string_on_another_route_or_id_is_a_different_question(client):
+    """Each process remembers what a query string loads to; the route and path stay in it."""
+    drugs = client.get("/v1/drugs?limit=5").get_json()
+    management = client.get("/v1/management?limit=5").get_json()
+    assert drugs["items"] != management["items"]
+    assert client.get("/v1/search?q=ana").status_code == 200
+    assert_problem(client.get("/v1/lookup?q=ana"), 400)  # lookup takes `name`, not `q`
+    first = client.get("/v1/drugs/anastrozole").get_json()
+    assert client.get("/v1/drugs/letrozole").get_json()["id"] != first["id"]
+    for _ in range(2):  # a bad value stays a 400, however often it is sent
+        assert_problem(client.get("/v1/drugs?limit=0"), 400)
+
+
 def test_the_cache_keeps_recent_answers_when_it_prunes(make_app, monkeypatch):
     import api.drugs
 
