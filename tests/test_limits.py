@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from api import create_app
 from db.reviews import MAX_WORK
 from tests.conftest import assert_outcome
 
@@ -31,6 +32,14 @@ HARD_NAMES = {
 }
 
 
+@pytest.fixture
+def client(database):
+    """The app alone: the suite's usual client also validates every answer against the
+    contract inside the request, which would count openapi-core's time as the request's."""
+    return create_app({"TESTING": True, "DATABASE": str(database),
+                       "ACCESS_LOG": False}).test_client()
+
+
 def _cpu(call, repeat=3):
     """Return the least CPU time of a few runs of call (in seconds), and its last result."""
     best, result = float("inf"), None
@@ -45,6 +54,7 @@ def _cpu(call, repeat=3):
 def test_the_costliest_review_stays_under_100_ms_of_cpu(client, kind):
     body = {"medications": [{"name": HARD_NAMES[kind]()} for _ in range(100)]}  # the maximum
     cpu, response = _cpu(lambda: client.post("/v1/reviews", json=body))
+    print(f"review of 100 names ({kind}): {cpu * 1000:.1f} ms CPU")  # the README quotes it
     assert response.status_code == 200
     assert cpu < CPU_BUDGET, f"{cpu * 1000:.0f} ms"
 
@@ -72,6 +82,7 @@ def test_the_costliest_cds_call_within_the_budget_stays_under_100_ms_of_cpu(clie
               for i in range(int(MAX_WORK // ORDER_COST))]
     cpu, response = _cpu(lambda: client.post("/cds-services/ossa-order-sign",
                                               json=_call(orders)))
+    print(f"CDS call of {len(orders)} orders at the budget: {cpu * 1000:.1f} ms CPU")
     assert response.status_code == 200 and response.get_json() == {"cards": []}
     assert cpu < CPU_BUDGET, f"{cpu * 1000:.0f} ms"
 
