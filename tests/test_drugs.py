@@ -1,5 +1,7 @@
 """GET /v1/drugs and /v1/drugs/{drug_id}."""
 
+import re
+
 import pytest
 
 from tests.conftest import assert_problem
@@ -96,3 +98,17 @@ def test_unknown_drug_id_is_404_with_suggestions(client):
 def test_malformed_drug_id_is_400(client):
     body = assert_problem(client.get("/v1/drugs/Ana%20strozole"), 400)
     assert "id" in body["errors"]
+
+
+def test_no_answer_speaks_the_maintainers_shorthand(client):
+    """Served text names its sources as readers know them ("the LBBC page"), never by the
+    maintainers' word for the source page ("the seed"): a clinician reads the cards."""
+    listing = client.get("/v1/drugs?limit=100").get_json()
+    assert listing["total"] <= 100
+    bodies = [client.get(f"/v1/drugs/{item['id']}").get_data(as_text=True)
+              for item in listing["items"]]
+    bodies += [client.get(f"/v1/{kind}?limit=100").get_data(as_text=True)
+               for kind in ("classes", "management", "guidance")]
+    found = [m.group(0) for body in bodies
+             for m in re.finditer(r".{0,40}\bseed(?:'s)?\b.{0,40}", body, re.IGNORECASE)]
+    assert not found
