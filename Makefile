@@ -35,6 +35,8 @@ lint: $(BIN)/.installed  ## Run ruff
 # Contract linters, pinned, installed once into var/contract-lint from the npm registry.
 LINTERS := var/contract-lint/node_modules/.bin
 $(LINTERS)/spectral:
+	@command -v npm >/dev/null 2>&1 || { echo "installing Node.js and npm (Debian packages) for the contract linters"; \
+		apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
 	@echo "installing @redocly/cli 2.77.0, @stoplight/spectral-cli 6.16.3 and the OWASP ruleset 2.0.1"
 	npm install --silent --no-audit --no-fund --no-save --prefix var/contract-lint \
 		@redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3 @stoplight/spectral-owasp-ruleset@2.0.1
