@@ -30,7 +30,9 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, run_python, run_wrk, wait_for  # noqa: E402
+from loadgen import run_python, run_wrk  # noqa: E402
+
+from serving.run import free_port, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -91,7 +93,7 @@ SOAK = [
 def start(name, command, port, env):
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_for(port, proc, name)
+    wait_for(port, proc, name, seconds=60)
     return proc
 
 

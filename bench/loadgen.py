@@ -9,32 +9,11 @@ that must answer 404) not 4xx.
 import http.client
 import json
 import re
-import socket
 import statistics
 import subprocess
 import tempfile
 import threading
 import time
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port, proc, name, seconds=60):
-    """Wait until a server accepts connections on port."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                raise SystemExit(f"{name} exited before listening on {port}") from None
-            time.sleep(0.05)
-    raise SystemExit(f"{name} did not start on port {port}")
 
 
 def _lua_string(text):

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+OPEN_TIMEOUT = 5  # seconds a worker waits for the state file's lock, opening or writing
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen_tokens (
     issuer TEXT NOT NULL,
@@ -50,12 +51,28 @@ class SqliteStore:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Workers write at the same moment: wait for the lock rather than fail at once.
-            conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript(SCHEMA)
-            self._local.conn = conn
+            conn = self._local.conn = self._open()
         return conn
+
+    def _open(self):
+        """Open the file in WAL mode with its tables, however many workers open it at once.
+
+        Workers write at the same moment, so writes wait for the lock (`timeout`). Switching a
+        new file to WAL is different: SQLite answers "database is locked" at once, without
+        waiting, while another connection is switching it, so that step is retried.
+        """
+        deadline = time.monotonic() + OPEN_TIMEOUT
+        while True:
+            conn = sqlite3.connect(self.path, timeout=OPEN_TIMEOUT, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.executescript(SCHEMA)
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
 
     def _write(self, work):
         """Run work(conn) in one immediate transaction; raise StoreUnavailable on failure."""

@@ -1,6 +1,7 @@
 """Fixtures: a database built by the real build code, the app, and contract validation."""
 
 import json
+import shutil
 
 import pytest
 import yaml
@@ -11,7 +12,7 @@ from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotF
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from api import create_app
-from db import ROOT
+from db import CONTENT_DIR, ROOT
 from db.build import build
 
 PROBLEM = "application/problem+json"
@@ -69,6 +70,21 @@ def _check_responses(app, contract, violations):
     # after_request hooks run last-registered first: put ours at the front so it runs last,
     # on the response exactly as the client receives it.
     app.after_request_funcs.setdefault(None, []).insert(0, validate)
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """Return (folder, edit): edit(relative path, change) changes a copy of the content files."""
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+
+    def edit(relative, change):
+        path = folder / relative
+        data = yaml.safe_load(path.read_text())
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+    return folder, edit
 
 
 @pytest.fixture

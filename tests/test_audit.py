@@ -1,28 +1,9 @@
 """The content audit: it lists each claim's source and section and flags every gap."""
 
-import shutil
 
-import pytest
-import yaml
 
-from db import CONTENT_DIR
 from db.audit import audit
 from db.content import load_content
-
-
-@pytest.fixture
-def copy(tmp_path):
-    """Return (folder, edit): edit(relative path, change) changes a copy of the content."""
-    folder = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, folder)
-
-    def edit(relative, change):
-        path = folder / relative
-        data = yaml.safe_load(path.read_text())
-        change(data)
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-
-    return folder, edit
 
 
 def _flags(folder, record):
@@ -43,8 +24,8 @@ def test_the_audit_lists_every_claim_with_its_source_and_section():
     assert all(section for _, _, section in claims)
 
 
-def test_a_label_listed_without_a_section_is_flagged(copy):
-    folder, edit = copy
+def test_a_label_listed_without_a_section_is_flagged(content_copy):
+    folder, edit = content_copy
 
     def drop_label_citations(data):
         block = data["bone_loss"]
@@ -55,8 +36,8 @@ def test_a_label_listed_without_a_section_is_flagged(copy):
             in _flags(folder, "drugs/letrozole"))
 
 
-def test_a_fact_without_any_citation_is_flagged(copy):
-    folder, edit = copy
+def test_a_fact_without_any_citation_is_flagged(content_copy):
+    folder, edit = content_copy
 
     def uncite(data):
         data["bone_joint"]["citations"] = []
@@ -66,8 +47,8 @@ def test_a_fact_without_any_citation_is_flagged(copy):
     assert "bone_joint: states facts with no citation" in _flags(folder, "drugs/letrozole")
 
 
-def test_a_label_citation_must_name_a_section_of_the_label(copy):
-    folder, edit = copy
+def test_a_label_citation_must_name_a_section_of_the_label(content_copy):
+    folder, edit = content_copy
 
     def vague(data):
         cite = next(c for c in data["bone_loss"]["citations"]
@@ -79,8 +60,8 @@ def test_a_label_citation_must_name_a_section_of_the_label(copy):
     assert any("`somewhere in the label` does not name a section" in f for f in flags)
 
 
-def test_a_citation_of_a_source_the_block_does_not_list_is_a_load_error(copy):
-    folder, edit = copy
+def test_a_citation_of_a_source_the_block_does_not_list_is_a_load_error(content_copy):
+    folder, edit = content_copy
 
     def foreign(data):
         data["onj"]["citations"] = [{"source": "fda-label-anastrozole", "section": "5.2 BMD"}]
@@ -91,8 +72,8 @@ def test_a_citation_of_a_source_the_block_does_not_list_is_a_load_error(copy):
                for _, message in report.flags)
 
 
-def test_placeholders_and_hard_summaries_are_flagged(copy):
-    folder, edit = copy
+def test_placeholders_and_hard_summaries_are_flagged(content_copy):
+    folder, edit = content_copy
 
     def spoil(data):
         data["clinician"]["summary"] = "TODO"
@@ -107,11 +88,11 @@ def test_placeholders_and_hard_summaries_are_flagged(copy):
     assert any(f.startswith("bone_joint.summary: reads at grade") for f in flags)
 
 
-def test_the_audit_command_exits_non_zero_on_a_flag(copy, monkeypatch, capsys):
+def test_the_audit_command_exits_non_zero_on_a_flag(content_copy, monkeypatch, capsys):
     import db.audit
     import db.content
 
-    folder, edit = copy
+    folder, edit = content_copy
     edit("drugs/letrozole.yaml", lambda data: data["clinician"].update(summary="TODO"))
     real = db.content.load_content
     monkeypatch.setattr(db.content, "load_content",

@@ -1,11 +1,8 @@
 """The knowledge base: schema errors name file and field; clinical rules hold for every record."""
 
-import shutil
 
 import pytest
-import yaml
 
-from db import CONTENT_DIR
 from db.audit import MAX_GRADE, grade, patient_summaries
 from db.content import load_content
 from db.files import ContentError
@@ -14,21 +11,6 @@ from db.files import ContentError
 @pytest.fixture(scope="module")
 def content():
     return load_content()
-
-
-@pytest.fixture
-def broken(tmp_path):
-    """Return (folder, edit) where edit(relative path, change) breaks a copy of the content."""
-    folder = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, folder)
-
-    def edit(relative, change):
-        path = folder / relative
-        data = yaml.safe_load(path.read_text())
-        change(data)
-        path.write_text(yaml.safe_dump(data, sort_keys=False))
-
-    return folder, edit
 
 
 def _set(path, value):
@@ -63,8 +45,9 @@ def _set(path, value):
     ("drugs/anastrozole.yaml", "id", "anastrozol", "does not match its file name"),
     ("drugs/anastrozole.yaml", "onj.warning", "yes", "onj.warning"),
 ])
-def test_a_bad_file_fails_the_build_naming_file_and_field(broken, file, field, value, message):
-    folder, edit = broken
+def test_a_bad_file_fails_the_build_naming_file_and_field(content_copy, file, field, value,
+                                                          message):
+    folder, edit = content_copy
     edit(file, _set(field, value))
     with pytest.raises(ContentError) as info:
         load_content(folder)
@@ -73,8 +56,8 @@ def test_a_bad_file_fails_the_build_naming_file_and_field(broken, file, field, v
     assert file in text
 
 
-def test_a_missing_file_is_named(broken):
-    folder, _ = broken
+def test_a_missing_file_is_named(content_copy):
+    folder, _ = content_copy
     (folder / "guidance.yaml").unlink()
     with pytest.raises(ContentError, match="guidance.yaml: cannot read"):
         load_content(folder)
