@@ -59,7 +59,6 @@ class ResponseEnvelope:
         started = time.perf_counter()
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if REQUEST_ID.fullmatch(given) else _new_id()
-        environ["ossa.request_id"] = request_id
         path = environ.get("PATH_INFO", "")
         docs = path == "/docs" or path.startswith("/docs/")
         extra = [("X-Request-ID", request_id), *(DOCS_HEADERS if docs else JSON_HEADERS)]
