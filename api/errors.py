@@ -15,8 +15,7 @@ CDS_PREFIX = "/cds-services"
 # FHIR IssueType codes for the statuses the CDS paths answer with.
 ISSUE_CODES = {400: "invalid", 401: "security", 403: "forbidden", 404: "not-found",
                405: "not-supported", 413: "too-long", 415: "not-supported", 422: "too-costly",
-               429: "throttled",
-               503: "transient"}
+               429: "throttled", 503: "transient"}
 
 
 def error(status, title, detail, *, code, headers=None, **extra):

@@ -11,7 +11,7 @@ step but the dictionary check is in memory.
 
 from db import NotCovered, NotFound
 from db.drugs import get_drug, get_drugs
-from db.suggest import SUGGEST_CUTOFF, best_per_drug, by_score, preferred
+from db.suggest import SUGGEST_CUTOFF, best_per_drug, by_score, preferred, suggested_names
 from db.text import form_routes, normalize, strip_dose, strip_salts
 from db.uncovered import recognize, uncovered_code
 from db.vocabulary import vocabulary
@@ -89,7 +89,7 @@ class _Lookup:
 
     def suggestions(self, limit=5):
         """Return drug names like the one sent, one per drug (from the one fuzzy scan)."""
-        return [row["name"] for row, _ in best_per_drug(by_score(self.similar()))][:limit]
+        return suggested_names(self.similar(), limit)
 
 
 def lookup_name(conn, name, *, suggest=True):

@@ -14,7 +14,6 @@ from db.lookup import lookup_code, lookup_name
 from db.review_content import STATUSES, get_review_notes
 
 RISKS = ("none", "low", "moderate", "high")  # lowest first
-SEVERITIES = ("minor", "moderate", "major")
 # The matching work one review may do: a name lookup costs 1 (about 0.15 ms of CPU at worst,
 # measured), a code lookup 0.25. A /v1/reviews list (at most 100 entries, one query each) stays
 # far below; a CDS call whose orders offer many codings and texts that match nothing can reach

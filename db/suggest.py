@@ -34,8 +34,12 @@ def closest(text, choices, limit=5):
 def suggest(conn, text, limit=5):
     """Return drug names that look like text, one per drug."""
     query = strip_dose(normalize(text)) or normalize(text)
-    scored = by_score(vocabulary(conn).similar(query, SUGGEST_CUTOFF))
-    return [row["name"] for row, _ in best_per_drug(scored)[:limit]]
+    return suggested_names(vocabulary(conn).similar(query, SUGGEST_CUTOFF), limit)
+
+
+def suggested_names(similar, limit=5):
+    """Return the names of a fuzzy scan's (row, score) pairs as suggestions, one per drug."""
+    return [row["name"] for row, _ in best_per_drug(by_score(similar))[:limit]]
 
 
 def by_score(scored):

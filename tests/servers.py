@@ -13,15 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from db import ROOT
+from serving.run import free_port
 
 BIN = Path(sys.executable).parent
-
-
-def free_port():
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait(url, proc, log, name):
@@ -40,47 +34,38 @@ def _wait(url, proc, log, name):
 
 
 @contextmanager
-def gunicorn(database, workers=2, **env):
-    """Serve ossa on the database with gunicorn as `make run` does; yield its base URL."""
-    port = free_port()
-    environ = {**os.environ, "OSSA_DATABASE": str(database),
-               **{f"OSSA_{k.upper()}": str(v) for k, v in env.items()}}
+def _process(command, port, name, stop_timeout, **env):
+    """Run a server command with the test environment; yield its base URL once it answers."""
+    environ = {**os.environ, **{f"OSSA_{k.upper()}": str(v) for k, v in env.items()}}
     # A file, not a pipe: the access log writes a line per request, and a pipe nobody reads
     # fills up and blocks the workers.
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [BIN / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "api:create_app()"],
-        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=log,
-    )
+    proc = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
+                            stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{url}/healthz", proc, log, "gunicorn")
+        _wait(f"{url}/healthz", proc, log, name)
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        proc.wait(timeout=stop_timeout)
         log.close()
 
 
-@contextmanager
+def gunicorn(database, workers=2, **env):
+    """Serve ossa on the database with gunicorn as `make run` does; yield its base URL."""
+    port = free_port()
+    return _process([BIN / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--bind",
+                     f"127.0.0.1:{port}", "--workers", str(workers), "api:create_app()"],
+                    port, "gunicorn", 30, database=database, **env)
+
+
 def serve(database, **env):
     """Run the stack `make run` runs (serving/run.py: nginx, when installed, then gunicorn);
     yield its base URL."""
     port = free_port()
-    environ = {**os.environ, "OSSA_DATABASE": str(database), "PORT": str(port),
-               **{f"OSSA_{k.upper()}": str(v) for k, v in env.items()}}
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([BIN / "python", "-m", "serving.run"], cwd=ROOT, env=environ,
-                            stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(f"{url}/healthz", proc, log, "serving.run")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=40)
-        log.close()
+    return _process([BIN / "python", "-m", "serving.run", "--port", str(port)], port,
+                    "serving.run", 40, database=database, **env)
 
 
 class RedisServer:

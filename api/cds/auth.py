@@ -21,7 +21,7 @@ MIN_RSA_BITS = 2048
 LEEWAY = 60  # seconds of clock skew allowed on exp and iat
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti"]
 JWKS_RECHECK = 1.0  # seconds between looks at the key file (rotation without a restart)
-RETRY_AFTER = "5"  # seconds a client should wait when the token store cannot answer
+RETRY_AFTER = 5  # seconds a client should wait when the token store cannot answer
 
 
 class ConfigError(RuntimeError):
@@ -175,7 +175,7 @@ def check_request():
         # Fail closed: a token whose replay cannot be checked is not accepted.
         current_app.logger.error("CDS token store unavailable: %s", exc)
         raise ServiceUnavailable("The token store is unavailable; try again shortly.",
-                                 retry_after=int(RETRY_AFTER)) from None
+                                 retry_after=RETRY_AFTER) from None
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError):
         # No reason goes back to the caller, and the token is never logged.
         raise Unauthorized("The request could not be authorized.",

@@ -24,7 +24,6 @@ TOPIC_SYSTEM = "urn:ossa:cds-card-topic"
 TOPICS = {"drug": "bone-joint-effects", "interaction": "drug-interaction"}
 CARD_IDS = uuid.UUID("6f5a4c1e-0b1d-5c8e-9a51-0553a0e9c0de")  # namespace of our card uuids
 MAX_SUMMARY = 139  # CDS Hooks: fewer than 140 characters
-INDICATORS = ("info", "warning", "critical")
 
 
 def discovery(conn, prefetch):
@@ -79,9 +78,7 @@ def _roles(review, draft_count, advised):
         index = item["index"]
         role = "advised" if index in advised else "draft" if index < draft_count else "active"
         for drug in item["drugs"]:
-            if ROLE_RANK[role] < ROLE_RANK[roles.get(drug["id"], "active")]:
-                roles[drug["id"]] = role
-            roles.setdefault(drug["id"], role)
+            roles[drug["id"]] = min(role, roles.get(drug["id"], role), key=ROLE_RANK.get)
     return roles
 
 

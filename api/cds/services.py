@@ -105,5 +105,5 @@ def _feedback(service_id):
     except StoreUnavailable as exc:
         current_app.logger.error("CDS feedback not stored: %s", exc)
         raise ServiceUnavailable("Feedback could not be stored; send it again shortly.",
-                                 retry_after=int(auth.RETRY_AFTER)) from None
+                                 retry_after=auth.RETRY_AFTER) from None
     return feedback_receipt.dump({"received": len(entries)})
